@@ -1,0 +1,171 @@
+# concviz - see README.md. `make run` builds and starts it; `make test` runs every test.
+#
+# On Debian/Ubuntu any missing build or test dependency is installed with
+# apt-get (through sudo when not root), saying what it installs; elsewhere the
+# missing packages are named and make stops.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= cc
+SAN     ?=
+VERSION := 0.1.0
+
+PKGS      := ncursesw libcurl libuv libzstd
+# pkg-config module -> Debian package
+DEB_ncursesw := libncurses-dev
+DEB_libcurl  := libcurl4-openssl-dev
+DEB_libuv    := libuv1-dev
+DEB_libzstd  := libzstd-dev
+DEB_cmocka   := libcmocka-dev
+# commands the tests drive -> Debian package
+TEST_TOOLS   := tmux python3
+DEB_tmux     := tmux
+DEB_python3  := python3
+
+OPT     ?= -O2 -g
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
+SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer,)
+CPPFLAGS += -D_GNU_SOURCE -DCV_VERSION='"$(VERSION)"' -Isrc -Iengines -Iui
+CFLAGS  += -std=c11 $(OPT) $(WARN) -pthread $(SANFLAGS)
+LDFLAGS += -pthread $(SANFLAGS)
+
+SRCS     := $(wildcard src/*.c engines/*.c ui/*.c)
+LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+MAIN_OBJ := $(BUILD)/obj/src/main.o
+LIB      := $(BUILD)/libconcviz.a
+BIN      := concviz
+TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+BENCHES  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))
+FUZZERS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+TEST_SUPPORT := $(wildcard tests/support/*.c)
+
+.PHONY: all run test unit e2e bench asan tsan fuzz valgrind install uninstall clean deps test-deps screenshots
+all: $(BIN)
+
+# --- dependencies -----------------------------------------------------------
+
+# ensure_pkgs: $(1) pkg-config modules, $(2) commands; install what is missing.
+define ensure_pkgs
+	@missing=""; \
+	for m in $(1); do pkg-config --exists $$m 2>/dev/null || missing="$$missing $$m"; done; \
+	for t in $(2); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	command -v pkg-config >/dev/null 2>&1 || missing="pkg-config $$missing"; \
+	if [ -n "$$missing" ]; then \
+	  debs=""; for m in $$missing; do case $$m in \
+	    ncursesw) d=$(DEB_ncursesw);; libcurl) d=$(DEB_libcurl);; libuv) d=$(DEB_libuv);; \
+	    libzstd) d=$(DEB_libzstd);; cmocka) d=$(DEB_cmocka);; *) d=$$m;; esac; debs="$$debs $$d"; done; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	    echo "concviz: installing missing packages:$$debs"; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gcc make pkg-config$$debs >/dev/null || \
+	      { echo "concviz: could not install$$debs; install them by hand and re-run make" >&2; exit 1; }; \
+	  else \
+	    echo "concviz: missing:$$missing. Install them (Debian names:$$debs) and re-run make." >&2; exit 1; \
+	  fi; \
+	fi
+endef
+
+deps:
+	$(call ensure_pkgs,$(PKGS),)
+test-deps: deps
+	$(call ensure_pkgs,cmocka,$(TEST_TOOLS))
+
+# Compiler flags of the libraries, written once the libraries are there.
+ifeq ($(filter clean uninstall deps test-deps,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: Makefile
+	$(call ensure_pkgs,$(PKGS),)
+	@mkdir -p $(@D)
+	@{ echo "DEP_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
+	   echo "DEP_LIBS := $$(pkg-config --libs $(PKGS)) -lm"; } > $@
+
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
+
+# --- build ------------------------------------------------------------------
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
+
+run: $(BIN)
+	./$(BIN)
+
+# --- tests ------------------------------------------------------------------
+
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
+
+# Unit tests, then end-to-end tests of the real binary; one summary line.
+test: test-deps $(BIN) $(TESTS)
+	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(wildcard tests/e2e/test_*.sh))
+
+unit: test-deps $(TESTS)
+	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS)
+
+# The unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	$(MAKE) BUILD=build/asan SAN=address,undefined OPT="-O1 -g" BIN=build/asan/concviz test UNIT_ONLY=1
+
+# The threaded and forked tests built with ThreadSanitizer.
+tsan:
+	$(MAKE) BUILD=build/tsan SAN=thread OPT="-O1 -g" BIN=build/tsan/concviz tsan-run
+tsan-run: test-deps $(BIN) $(filter %/test_ring %/test_engines %/test_gil %/test_origin,$(TESTS))
+	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(filter %/test_ring %/test_engines %/test_gil %/test_origin,$(TESTS))
+
+# --- benchmarks ---------------------------------------------------------------
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB) $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
+
+bench: $(BIN) $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+	@for s in $(wildcard tests/bench/bench_*.sh); do BIN=./$(BIN) sh $$s || exit 1; done
+
+# --- fuzzing (clang + libFuzzer) ----------------------------------------------
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/config.mk
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(LIB_SRCS) $(DEP_LIBS)
+
+fuzz: $(FUZZERS)
+	@for f in $(FUZZERS); do n=$$(basename $$f); mkdir -p $(BUILD)/fuzz/corpus-$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS) s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=0 $(BUILD)/fuzz/corpus-$$n tests/fuzz/seeds/$$n \
+	    2>$(BUILD)/fuzz/$$n.log || { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	  grep -E '^#[0-9]+.*DONE' $(BUILD)/fuzz/$$n.log | tail -n 1; done
+
+# --- pictures -----------------------------------------------------------------
+
+screenshots: $(BIN)
+	sh tests/e2e/screenshots.sh
+
+# --- install ------------------------------------------------------------------
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concviz
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/concviz
+
+clean:
+	rm -rf build $(BIN)

@@ -1,0 +1,67 @@
+/*
+ * main.c - the concviz command line: picks the subcommand and runs it.
+ *
+ * With no arguments (or only run options) concviz opens the interactive UI
+ * on the default run: threads, io, the embedded origin.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "commands.h"
+
+static const char usage[] =
+	"usage: concviz [run options]          open the UI on a live run (default: threads, io)\n"
+	"       concviz run [options]          run a job (--no-ui for a headless summary)\n"
+	"       concviz bench [--workload io|cpu|both] [--json]\n"
+	"       concviz serve [--port N] [--bind ADDR] [--latency MS] ...\n"
+	"       concviz replay FILE [--speed X]\n"
+	"       concviz export FILE --format chrome|csv [-o OUT] [--force]\n"
+	"       concviz show FILE [--width N] [--view gantt|compare|loop] [--color auto|always|never]\n"
+	"       concviz stats FILE [--json]\n"
+	"       concviz help | --version\n"
+	"Run `concviz help` or see README.md for every option and hotkey.\n";
+
+static const char run_help[] =
+	"run options:\n"
+	"  --mode seq|threads|async|procs   concurrency model (default threads)\n"
+	"  --workload io|cpu                160 downloads or 20 sums of squares (default io)\n"
+	"  --workers N                      pool size; async: transfers in flight (default 5 / cores / all)\n"
+	"  --tasks N                        number of tasks (io 160, cpu 20; at most 100000)\n"
+	"  --url URL (repeatable), --urls FILE   download real URLs instead of the embedded origin\n"
+	"  --latency MS --jitter MS --size BYTES --fail-rate P   the embedded origin's behaviour\n"
+	"  --timeout MS                     bound each request\n"
+	"  --cpu-size N                     base n of the sums (task i sums i*i below N+i)\n"
+	"  --gil [--switch-interval MS]     emulate the Python GIL (default 5 ms)\n"
+	"  --no-ui [--json]                 headless: print a summary line (or JSON)\n"
+	"  --record FILE [--force]          record the session to a replay file\n";
+
+/* Dispatch to the subcommand named by argv[1]; returns the exit status. */
+int main(int argc, char **argv)
+{
+	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
+		{ "run", cmd_run },       { "bench", cmd_bench },   { "serve", cmd_serve },
+		{ "replay", cmd_replay }, { "export", cmd_export }, { "show", cmd_show },
+		{ "stats", cmd_stats },
+	};
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
+			printf("concviz %s\n", CV_VERSION);
+			return 0;
+		}
+		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(usage, stdout);
+			fputs(run_help, stdout);
+			return 0;
+		}
+		return cmd_run(argc, argv); /* argv[0] plays the subcommand's name */
+	}
+	if (!strcmp(argv[1], "help")) {
+		fputs(usage, stdout);
+		fputs(run_help, stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "concviz: unknown command '%s'; run `concviz help` for the list\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,112 @@
+/*
+ * stats.c - one run's summary, and its two printed forms (a line, JSON).
+ *
+ * Wall time is taken between the run's begin and end marks (or the first and
+ * newest event while a run is still going). The ideal time is what a perfect
+ * scheduler would need with the same pool: see stats.h.
+ */
+#include <math.h>
+#include <string.h>
+#include "stats.h"
+
+/* Mean duration of the ended tasks, in ms (0 when none). */
+static double mean_task_ms(const struct timeline *tl)
+{
+	double sum = 0;
+	size_t n = 0;
+	for (size_t i = 0; i < tl->ntasks; i++) {
+		const struct tl_task *t = &tl->tasks[i];
+		if (t->t_begin >= 0 && t->t_end >= t->t_begin && t->state == TASK_DONE) {
+			sum += (double)(t->t_end - t->t_begin);
+			n++;
+		}
+	}
+	return n ? sum / (double)n / 1e6 : 0;
+}
+
+/* Compute the summary of the run in tl described by s. */
+void stats_summarize(const struct session *s, const struct timeline *tl, struct cv_summary *out)
+{
+	const struct cv_params *p = &s->params;
+	memset(out, 0, sizeof *out);
+	out->mode = p->mode;
+	out->workload = p->workload;
+	out->workers = params_workers(p);
+	out->gil = p->gil;
+	out->tasks = s->ntasks ? s->ntasks : (uint32_t)(p->tasks > 0 ? p->tasks : 0);
+	out->done = tl->stats.done;
+	out->failed = tl->stats.failed;
+	out->bytes = tl->stats.bytes;
+	int64_t b = tl->run_begin >= 0 ? tl->run_begin : (tl->stats.t_first > 0 ? tl->stats.t_first : 0);
+	int64_t e = tl->run_end >= 0 ? tl->run_end : tl->now;
+	out->wall_s = e > b ? (double)(e - b) / 1e9 : 0;
+	out->cpu_s = (double)tl->stats.ns[ST_CPU] / 1e9;
+	out->stall_s = (double)tl->stall_ns / 1e9;
+	if (p->workload == WL_IO) {
+		int inflight = out->workers < (int)out->tasks ? out->workers : (int)out->tasks;
+		double lat = s->ideal_latency_ms > 0 ? s->ideal_latency_ms : mean_task_ms(tl);
+		if (inflight > 0)
+			out->ideal_s = ceil((double)out->tasks / inflight) * lat / 1e3;
+	} else {
+		uint64_t cpu = 0;
+		for (size_t i = 0; i < tl->ntasks; i++)
+			cpu += tl->tasks[i].cpu_ns;
+		int par = out->workers < s->cores ? out->workers : s->cores;
+		if (p->mode == MODE_SEQ || par < 1)
+			par = 1;
+		out->ideal_s = (double)cpu / 1e9 / par;
+	}
+	out->efficiency = out->wall_s > 0 ? out->ideal_s / out->wall_s : 0;
+}
+
+/* Print the one human line of a summary. */
+void stats_print_line(FILE *f, const struct cv_summary *m)
+{
+	fprintf(f, "%s%s %s: %u tasks, %u failed, wall %.3f s, ideal %.3f s, efficiency %.0f%%\n",
+		params_mode_name(m->mode), m->gil ? "+gil" : "", params_workload_name(m->workload),
+		m->tasks, m->failed, m->wall_s, m->ideal_s, m->efficiency * 100);
+}
+
+/* Write s as a JSON string literal. */
+void stats_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(f, "\\u%04x", *c);
+		else
+			fputc(*c, f);
+	}
+	fputc('"', f);
+}
+
+/* Print the summary and per-lane times as one JSON object. */
+void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
+		      const struct cv_summary *m)
+{
+	fprintf(f, "{\"mode\":\"%s\",\"workload\":\"%s\",\"gil\":%s,\"workers\":%d,"
+		"\"tasks\":%u,\"done\":%u,\"failed\":%u,\"bytes\":%llu,"
+		"\"wall_s\":%.6f,\"ideal_s\":%.6f,\"efficiency\":%.4f,\"cpu_s\":%.6f,"
+		"\"ring_stall_s\":%.6f,\"cores\":%d,\"host\":",
+		params_mode_name(m->mode), params_workload_name(m->workload), m->gil ? "true" : "false",
+		m->workers, m->tasks, m->done, m->failed, (unsigned long long)m->bytes,
+		m->wall_s, m->ideal_s, m->efficiency, m->cpu_s, m->stall_s, s->cores);
+	stats_json_string(f, s->host);
+	fputs(",\"lanes\":[", f);
+	for (size_t l = 0; l < tl->nlanes; l++) {
+		uint64_t ns[ST_COUNT];
+		timeline_lane_stats(tl, l, ns);
+		const struct tl_lane *ln = &tl->lanes[l];
+		fprintf(f, "%s{\"lane\":%zu,\"name\":", l ? "," : "", l);
+		stats_json_string(f, session_lane_name(s, (uint32_t)l));
+		fprintf(f, ",\"pid\":%llu,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
+			"\"idle_s\":%.6f,\"queued_s\":%.6f,\"loop_poll_s\":%.6f,\"loop_callback_s\":%.6f,"
+			"\"done\":%u,\"failed\":%u,\"crashed\":%s}",
+			(unsigned long long)ln->pid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
+			ns[ST_IDLE] / 1e9, ns[ST_QUEUED] / 1e9, ns[ST_POLL] / 1e9, ns[ST_CALLBACK] / 1e9,
+			ln->done, ln->failed, ln->crashed ? "true" : "false");
+	}
+	fputs("]}\n", f);
+}

@@ -1,0 +1,452 @@
+/*
+ * timeline.c - turning the event stream into per-lane state spans.
+ *
+ * Each lane keeps an array of spans (the state it entered and when) and, for
+ * every block of TL_BLOCK spans, the time spent so far in each display state
+ * before that block: a sparse prefix sum. The time a lane spent in each
+ * state up to any instant t is then one binary search plus a scan of at most
+ * TL_BLOCK spans, and the time in [t0, t1) is the difference of two such
+ * sums. That is what makes drawing cost O(width * log n) however long the run.
+ *
+ * Spans of a task that fails are marked failed after the fact; they are at
+ * the end of their lane, so fixing the prefix sums touches only the last few
+ * blocks.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "timeline.h"
+
+#define TL_MAX_INDEX (1u << 24)  /* lanes and tasks beyond this are malformed */
+
+/* Initialise an empty timeline whose time 0 is origin (0: first event). */
+void timeline_init(struct timeline *tl, uint64_t origin)
+{
+	memset(tl, 0, sizeof *tl);
+	tl->origin = origin;
+	tl->origin_set = origin != 0;
+	tl->run_begin = tl->run_end = -1;
+	tl->stats.t_first = -1;
+}
+
+/* Free everything the timeline owns. */
+void timeline_free(struct timeline *tl)
+{
+	for (size_t i = 0; i < tl->nlanes; i++) {
+		free(tl->lanes[i].spans);
+		free(tl->lanes[i].blocks);
+	}
+	free(tl->lanes);
+	free(tl->tasks);
+	memset(tl, 0, sizeof *tl);
+}
+
+/* Grow an array to hold at least want elements; 0 or -ENOMEM. */
+static int grow(void **arr, size_t *cap, size_t want, size_t elem)
+{
+	if (want <= *cap)
+		return 0;
+	size_t n = *cap ? *cap : 16;
+	while (n < want)
+		n += n / 2 + 16;
+	void *p = realloc(*arr, n * elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+/* Make sure lane l and task t exist; 0 or -ENOMEM. */
+static int ensure(struct timeline *tl, uint32_t l, uint32_t t)
+{
+	if (l >= tl->nlanes) {
+		if (grow((void **)&tl->lanes, &tl->lanes_cap, (size_t)l + 1, sizeof *tl->lanes))
+			return -ENOMEM;
+		for (size_t i = tl->nlanes; i <= l; i++) {
+			memset(&tl->lanes[i], 0, sizeof tl->lanes[i]);
+			tl->lanes[i].end = -1;
+			tl->lanes[i].cur_task = CV_NO_TASK;
+		}
+		tl->nlanes = (size_t)l + 1;
+	}
+	if (t != CV_NO_TASK && t >= tl->ntasks) {
+		if (grow((void **)&tl->tasks, &tl->tasks_cap, (size_t)t + 1, sizeof *tl->tasks))
+			return -ENOMEM;
+		for (size_t i = tl->ntasks; i <= t; i++) {
+			memset(&tl->tasks[i], 0, sizeof tl->tasks[i]);
+			tl->tasks[i].t_queued = tl->tasks[i].t_begin = tl->tasks[i].t_end = -1;
+			tl->tasks[i].lane = UINT32_MAX;
+		}
+		tl->ntasks = (size_t)t + 1;
+	}
+	return 0;
+}
+
+/* Return the end of span i of lane ln. */
+static int64_t span_end(const struct timeline *tl, const struct tl_lane *ln, size_t i)
+{
+	if (i + 1 < ln->n)
+		return ln->spans[i + 1].t0;
+	int64_t e = ln->end >= 0 ? ln->end : tl->now;
+	return e > ln->spans[i].t0 ? e : ln->spans[i].t0;
+}
+
+/* Return the end of span i of lane l (next t0, lane end, or now). */
+int64_t timeline_span_end(const struct timeline *tl, size_t l, size_t i)
+{
+	return span_end(tl, &tl->lanes[l], i);
+}
+
+/* Account the closed last span of ln (it ends at t) in the sums and stats. */
+static void close_last(struct timeline *tl, struct tl_lane *ln, int64_t t)
+{
+	if (!ln->n)
+		return;
+	struct tl_span *s = &ln->spans[ln->n - 1];
+	uint64_t d = (uint64_t)(t - s->t0);
+	ln->cum[tl_span_display(s)] += d;
+	ln->ns[s->state] += d;
+	tl->stats.ns[s->state] += d;
+	if (s->state == ST_CPU && s->task != CV_NO_TASK && s->task < tl->ntasks)
+		tl->tasks[s->task].cpu_ns += d;
+}
+
+/* Start a new span on lane ln at t; 0 or -ENOMEM. Merges repeats. */
+static int push_span(struct timeline *tl, struct tl_lane *ln, int64_t t, int state, uint32_t task)
+{
+	if (ln->n) {
+		struct tl_span *last = &ln->spans[ln->n - 1];
+		if (last->state == state && last->task == task && !last->failed)
+			return 0;                       /* same state goes on */
+		if (last->t0 == t) {
+			last->state = (uint8_t)state;   /* zero-length: replace */
+			last->task = task;
+			last->failed = 0;
+			last->seq = ln->task_seq;
+			return 0;
+		}
+	}
+	if (grow((void **)&ln->spans, &ln->cap, ln->n + 1, sizeof *ln->spans))
+		return -ENOMEM;
+	if (ln->n % TL_BLOCK == 0 &&
+	    grow((void **)&ln->blocks, &ln->blocks_cap, ln->nblocks + 1, sizeof *ln->blocks))
+		return -ENOMEM;
+	close_last(tl, ln, t);
+	if (ln->n % TL_BLOCK == 0)
+		memcpy(ln->blocks[ln->nblocks++], ln->cum, sizeof ln->cum);
+	ln->spans[ln->n++] = (struct tl_span){ t, task, (uint8_t)state, 0, ln->task_seq };
+	return 0;
+}
+
+/* Mark the spans of a failed task at the end of lane ln, fixing the sums. */
+static void mark_failed(struct timeline *tl, struct tl_lane *ln, uint32_t task, int64_t since)
+{
+	for (size_t j = ln->n; j-- > 0;) {
+		struct tl_span *s = &ln->spans[j];
+		if (s->task != task || s->t0 < since)
+			break;
+		if (s->failed)
+			continue;
+		int old = tl_span_display(s);
+		s->failed = 1;
+		if (j + 1 == ln->n && ln->end < 0)
+			continue;                       /* open span: not summed yet */
+		uint64_t d = (uint64_t)(span_end(tl, ln, j) - s->t0);
+		ln->cum[old] -= d;
+		ln->cum[ST_FAILED] += d;
+		for (size_t b = j / TL_BLOCK + 1; b < ln->nblocks; b++) {
+			ln->blocks[b][old] -= d;
+			ln->blocks[b][ST_FAILED] += d;
+		}
+	}
+}
+
+/* Record a task's end (done or failed) on lane ln. */
+static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_event *ev, int64_t t)
+{
+	bool failed = ev->kind == EV_TASK_FAIL;
+	if (ev->task != CV_NO_TASK) {
+		struct tl_task *tk = &tl->tasks[ev->task];
+		if (tk->state == TASK_DONE || tk->state == TASK_FAILED)
+			return 0;                       /* ended twice: keep the first */
+		tk->t_end = t;
+		tk->bytes = ev->arg;
+		tk->status = ev->code;
+		tk->reason = failed ? (uint8_t)(ev->aux ? ev->aux : FAIL_OTHER) : FAIL_NONE;
+		tk->state = failed ? TASK_FAILED : TASK_DONE;
+		if (tk->lane == UINT32_MAX)
+			tk->lane = ev->lane;
+		if (failed && tk->t_begin >= 0)
+			mark_failed(tl, ln, ev->task, tk->t_begin);
+	}
+	if (failed) {
+		ln->failed++;
+		tl->stats.failed++;
+	} else {
+		ln->done++;
+		tl->stats.done++;
+	}
+	tl->stats.bytes += ev->arg;
+	if (ln->cur_task == ev->task)
+		ln->cur_task = CV_NO_TASK;
+	if (ln->end >= 0)
+		return 0;
+	return push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
+}
+
+/* Apply one event to its lane. */
+static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event *ev, int64_t t)
+{
+	static const uint8_t state_of[EV_KIND_COUNT] = {
+		[EV_CPU] = ST_CPU, [EV_IO] = ST_IO, [EV_LOCK] = ST_LOCK, [EV_IDLE] = ST_IDLE,
+		[EV_POLL] = ST_POLL, [EV_CALLBACK] = ST_CALLBACK,
+	};
+	switch (ev->kind) {
+	case EV_LANE_START:
+		if (ln->end >= 0)
+			return 0;                       /* lanes are never reused */
+		ln->started = true;
+		ln->pid = ev->arg;
+		return push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
+	case EV_LANE_END:
+	case EV_LANE_CRASH:
+		if (ln->end >= 0)
+			return 0;
+		if (!ln->n && push_span(tl, ln, t, ST_IDLE, CV_NO_TASK))
+			return -ENOMEM;
+		close_last(tl, ln, t);
+		ln->end = t;
+		if (ev->kind == EV_LANE_CRASH) {
+			ln->crashed = true;
+			tl->stats.crashed_lanes++;
+		}
+		return 0;
+	case EV_TASK_QUEUED:
+		if (ev->task != CV_NO_TASK)
+			tl->tasks[ev->task].t_queued = t;
+		return ln->end >= 0 ? 0 : push_span(tl, ln, t, ST_QUEUED, ev->task);
+	case EV_TASK_BEGIN:
+		if (ev->task != CV_NO_TASK) {
+			struct tl_task *tk = &tl->tasks[ev->task];
+			tk->t_begin = t;
+			tk->lane = ev->lane;
+			if (tk->state == TASK_PENDING)
+				tk->state = TASK_RUNNING;
+		}
+		ln->cur_task = ev->task;
+		ln->task_seq++;
+		return 0;
+	case EV_TASK_END:
+	case EV_TASK_FAIL:
+		return task_over(tl, ln, ev, t);
+	case EV_MARK:
+		if (ev->aux == MARK_RUN_BEGIN)
+			tl->run_begin = t;
+		else if (ev->aux == MARK_RUN_END) {
+			tl->run_end = t;
+			tl->stall_ns = ev->arg;
+		}
+		return 0;
+	default:
+		if (ev->kind >= EV_KIND_COUNT || !state_of[ev->kind])
+			return 0;                       /* unknown kinds are ignored */
+		if (ln->end >= 0)
+			return 0;
+		return push_span(tl, ln, t, state_of[ev->kind], ev->task);
+	}
+}
+
+/* Add one event; 0, -ENOMEM (unchanged) or -EINVAL (malformed). */
+int timeline_add(struct timeline *tl, const struct cv_event *ev)
+{
+	if (ev->lane >= TL_MAX_INDEX || (ev->task != CV_NO_TASK && ev->task >= TL_MAX_INDEX))
+		return -EINVAL;
+	if (ensure(tl, ev->lane, ev->task))
+		return -ENOMEM;
+	if (!tl->origin_set) {
+		tl->origin = ev->t;
+		tl->origin_set = true;
+	}
+	int64_t t = (int64_t)(ev->t - tl->origin);
+	struct tl_lane *ln = &tl->lanes[ev->lane];
+	if (ln->n && t < ln->spans[ln->n - 1].t0)
+		t = ln->spans[ln->n - 1].t0;            /* never go back in a lane */
+	if (ln->end >= 0 && t < ln->end && ev->kind != EV_LANE_START)
+		t = ln->end;
+	if (t > tl->now)
+		tl->now = t;
+	if (tl->stats.t_first < 0 || t < tl->stats.t_first)
+		tl->stats.t_first = t;
+	if (t > tl->stats.t_last)
+		tl->stats.t_last = t;
+	int rc = apply(tl, ln, ev, t);
+	if (rc)
+		return rc;
+	tl->stats.events++;
+	tl->recent[tl->nrecent++ % TL_RECENT] = *ev;
+	return 0;
+}
+
+/* Add n events; stops at the first error. */
+int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc = timeline_add(tl, &ev[i]);
+		if (rc && rc != -EINVAL)
+			return rc;
+	}
+	return 0;
+}
+
+/* Return the index of the last span of ln starting at or before t, or -1. */
+static long find_span(const struct tl_lane *ln, int64_t t)
+{
+	size_t lo = 0, hi = ln->n;          /* answer in [lo-1, hi) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ln->spans[mid].t0 <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (long)lo - 1;
+}
+
+/* Return the span index of lane l covering time t, or -1. */
+long timeline_span_at(const struct timeline *tl, size_t l, int64_t t)
+{
+	if (l >= tl->nlanes)
+		return -1;
+	const struct tl_lane *ln = &tl->lanes[l];
+	long i = find_span(ln, t);
+	if (i < 0 || t >= span_end(tl, ln, (size_t)i))
+		return -1;
+	return i;
+}
+
+/* Find the spans of lane l overlapping [t0, t1); returns the count, first in *first. */
+size_t timeline_range(const struct timeline *tl, size_t l, int64_t t0, int64_t t1, size_t *first)
+{
+	*first = 0;
+	if (l >= tl->nlanes || t1 <= t0)
+		return 0;
+	const struct tl_lane *ln = &tl->lanes[l];
+	if (!ln->n)
+		return 0;
+	long a = find_span(ln, t0);
+	if (a < 0)
+		a = 0;
+	else if (span_end(tl, ln, (size_t)a) <= t0)
+		a++;                                  /* t0 lies after the lane's end */
+	long b = find_span(ln, t1 - 1);           /* last span starting before t1 */
+	if (b < a)
+		return 0;
+	*first = (size_t)a;
+	return (size_t)(b - a + 1);
+}
+
+/* Set acc to the ns lane ln spent in each display state from its start to t. */
+static void cum_at(const struct timeline *tl, const struct tl_lane *ln, int64_t t, uint64_t acc[ST_COUNT])
+{
+	long i = find_span(ln, t);
+	if (i < 0) {
+		memset(acc, 0, sizeof(uint64_t) * ST_COUNT);
+		return;
+	}
+	size_t b = (size_t)i / TL_BLOCK;
+	memcpy(acc, ln->blocks[b], sizeof(uint64_t) * ST_COUNT);
+	for (size_t j = b * TL_BLOCK; j < (size_t)i; j++)
+		acc[tl_span_display(&ln->spans[j])] += (uint64_t)(ln->spans[j + 1].t0 - ln->spans[j].t0);
+	int64_t e = span_end(tl, ln, (size_t)i);
+	int64_t upto = t < e ? t : e;
+	acc[tl_span_display(&ln->spans[i])] += (uint64_t)(upto - ln->spans[i].t0);
+}
+
+/* Add to acc the ns lane l spent in each display state within [t0, t1). */
+void timeline_time_in(const struct timeline *tl, size_t l, int64_t t0, int64_t t1, uint64_t acc[ST_COUNT])
+{
+	if (l >= tl->nlanes || t1 <= t0)
+		return;
+	uint64_t a[ST_COUNT], b[ST_COUNT];
+	cum_at(tl, &tl->lanes[l], t1, a);
+	cum_at(tl, &tl->lanes[l], t0, b);
+	for (int s = 0; s < ST_COUNT; s++)
+		acc[s] += a[s] - b[s];
+}
+
+/* Display states from least to most interesting: ties go to the later. */
+static const uint8_t priority[ST_COUNT] = {
+	[ST_NONE] = 0, [ST_IDLE] = 1, [ST_QUEUED] = 2, [ST_POLL] = 3, [ST_CALLBACK] = 4,
+	[ST_IO] = 5, [ST_CPU] = 6, [ST_LOCK] = 7, [ST_FAILED] = 8,
+};
+
+/* Fill states[i] (and tasks[i]) with the dominant state of n buckets of width w from t0. */
+void timeline_buckets(const struct timeline *tl, size_t l, int64_t t0, int64_t w, size_t n,
+		      uint8_t *states, uint32_t *tasks)
+{
+	if (l >= tl->nlanes || w <= 0) {
+		memset(states, ST_NONE, n);
+		if (tasks)
+			for (size_t i = 0; i < n; i++)
+				tasks[i] = CV_NO_TASK;
+		return;
+	}
+	const struct tl_lane *ln = &tl->lanes[l];
+	uint64_t prev[ST_COUNT], cur[ST_COUNT];
+	cum_at(tl, ln, t0, prev);
+	for (size_t i = 0; i < n; i++) {
+		int64_t b1 = t0 + (int64_t)(i + 1) * w;
+		cum_at(tl, ln, b1, cur);
+		int best = ST_NONE;
+		uint64_t best_ns = 0;
+		for (int s = 1; s < ST_COUNT; s++) {
+			uint64_t d = cur[s] - prev[s];
+			if (d > best_ns || (d && d == best_ns && priority[s] > priority[best])) {
+				best = s;
+				best_ns = d;
+			}
+		}
+		states[i] = (uint8_t)best;
+		if (tasks) {
+			long k = best == ST_NONE ? -1 : timeline_span_at(tl, l, b1 - w / 2 - 1);
+			tasks[i] = k >= 0 ? ln->spans[k].task : CV_NO_TASK;
+		}
+		memcpy(prev, cur, sizeof prev);
+	}
+}
+
+/* Copy lane l's per-state ns, including the open span up to now. */
+void timeline_lane_stats(const struct timeline *tl, size_t l, uint64_t ns[ST_COUNT])
+{
+	memset(ns, 0, sizeof(uint64_t) * ST_COUNT);
+	if (l >= tl->nlanes)
+		return;
+	const struct tl_lane *ln = &tl->lanes[l];
+	memcpy(ns, ln->ns, sizeof ln->ns);
+	if (ln->n && ln->end < 0) {
+		const struct tl_span *s = &ln->spans[ln->n - 1];
+		ns[s->state] += (uint64_t)(span_end(tl, ln, ln->n - 1) - s->t0);
+	}
+}
+
+/* Return how many recent events are kept. */
+size_t timeline_recent_count(const struct timeline *tl)
+{
+	return tl->nrecent < TL_RECENT ? (size_t)tl->nrecent : TL_RECENT;
+}
+
+/* Return the i-th newest event (0 = newest). */
+const struct cv_event *timeline_recent(const struct timeline *tl, size_t i)
+{
+	return &tl->recent[(tl->nrecent - 1 - i) % TL_RECENT];
+}
+
+/* Return the short name of a display state. */
+const char *timeline_state_name(int state)
+{
+	static const char *const names[ST_COUNT] = {
+		"none", "idle", "queued", "cpu", "io", "gil-wait", "poll", "callback", "failed",
+	};
+	return state >= 0 && state < ST_COUNT ? names[state] : "?";
+}

@@ -1,0 +1,162 @@
+/*
+ * timeline.h - events drained from the ring, turned into per-lane state spans.
+ *
+ * Every view, the recorder's reader, the exporters and the statistics read
+ * only the timeline. A lane is an array of spans, each starting where the
+ * previous one ends: span i covers [t0(i), t0(i+1)), and the last span lasts
+ * until the lane ended or, while it runs, until the newest event (`now`).
+ *
+ * Times in the timeline are ns relative to the origin (the session's
+ * start_mono_ns, or the first event's time when none was set).
+ *
+ * Costs: adding an event is amortised O(1); memory is 16 bytes per span plus
+ * 72 bytes per 32 spans of state prefix sums (about 18.3 bytes per span).
+ * Range queries cost O(log n + k); the dominant state of a time bucket costs
+ * O(log n) (binary search plus at most one 32-span block scan per end),
+ * so drawing a lane costs O(width * log n) whatever the number of events.
+ *
+ * Single-threaded: only the consumer thread touches a timeline.
+ */
+#ifndef CV_TIMELINE_H
+#define CV_TIMELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+/* What a lane is doing. ST_FAILED is a display state: the spans of a task
+ * that failed are shown as failed. The numbers index colour roles. */
+enum tl_state {
+	ST_NONE = 0,     /* before the lane started / after it ended */
+	ST_IDLE = 1,     /* waiting for work */
+	ST_QUEUED = 2,   /* task queued, not started */
+	ST_CPU = 3,      /* running on a CPU */
+	ST_IO = 4,       /* waiting on I/O */
+	ST_LOCK = 5,     /* waiting for the GIL */
+	ST_POLL = 6,     /* loop blocked in poll */
+	ST_CALLBACK = 7, /* loop running callbacks */
+	ST_FAILED = 8,   /* belongs to a failed task */
+	ST_COUNT
+};
+
+#define TL_BLOCK 32     /* spans per prefix-sum block */
+
+/* One state span: 16 bytes. Its end is the next span's t0. */
+struct tl_span {
+	int64_t t0;         /* start, ns from origin */
+	uint32_t task;      /* CV_NO_TASK when none */
+	uint8_t state;      /* enum tl_state as it happened (never ST_FAILED) */
+	uint8_t failed;     /* 1 when the task failed: displayed as ST_FAILED */
+	uint16_t seq;       /* task ordinal on this lane, mod 65536 (tells tasks apart) */
+};
+
+struct tl_lane {
+	struct tl_span *spans;
+	size_t n, cap;
+	uint64_t (*blocks)[ST_COUNT]; /* blocks[b][s]: ns in state s before span b*TL_BLOCK */
+	size_t nblocks, blocks_cap;
+	int64_t end;        /* when the lane ended, or -1 while alive */
+	bool started, crashed;
+	uint64_t pid;       /* from EV_LANE_START */
+	uint32_t cur_task;  /* task now running, or CV_NO_TASK */
+	uint16_t task_seq;  /* tasks begun on this lane */
+	uint64_t cum[ST_COUNT]; /* ns per display state of the closed spans */
+	/* statistics, ns per state as it happened, counted when a span closes */
+	uint64_t ns[ST_COUNT];
+	uint32_t done, failed;
+};
+
+/* What the timeline knows about one task. */
+struct tl_task {
+	int64_t t_queued, t_begin, t_end;  /* -1 when not seen */
+	uint64_t bytes;
+	uint64_t cpu_ns;     /* time in ST_CPU while running this task */
+	uint32_t lane;       /* lane it ran on, or UINT32_MAX */
+	uint16_t status;     /* HTTP status */
+	uint8_t reason;      /* enum fail_reason, FAIL_NONE when done */
+	uint8_t state;       /* 0 not started, 1 running, 2 done, 3 failed */
+};
+
+enum { TASK_PENDING = 0, TASK_RUNNING = 1, TASK_DONE = 2, TASK_FAILED = 3 };
+
+/* Whole-run statistics. */
+struct tl_stats {
+	uint64_t ns[ST_COUNT];  /* summed over lanes */
+	uint32_t done, failed, crashed_lanes;
+	uint64_t bytes;
+	int64_t t_first, t_last; /* first and newest event, ns from origin */
+	uint64_t events;
+};
+
+#define TL_RECENT 1024  /* newest raw events kept for the log view */
+
+struct timeline {
+	struct tl_lane *lanes;
+	size_t nlanes, lanes_cap;
+	struct tl_task *tasks;
+	size_t ntasks, tasks_cap;
+	uint64_t origin;        /* absolute ns of time 0 */
+	bool origin_set;
+	int64_t now;            /* newest event time, ns from origin */
+	int64_t run_begin, run_end; /* MARK_RUN_BEGIN / MARK_RUN_END, -1 if unseen */
+	uint64_t stall_ns;      /* from MARK_RUN_END */
+	struct tl_stats stats;
+	struct cv_event recent[TL_RECENT]; /* ring of the newest events */
+	uint64_t nrecent;       /* total ever added to recent */
+};
+
+/* Initialise an empty timeline whose time 0 is `origin` (absolute ns); pass 0
+ * to take the first event's time. */
+void timeline_init(struct timeline *tl, uint64_t origin);
+
+/* Free everything the timeline owns. */
+void timeline_free(struct timeline *tl);
+
+/* Add one event. Returns 0, or -ENOMEM (the timeline is unchanged), or
+ * -EINVAL for an event that is malformed (lane/task absurdly large). */
+int timeline_add(struct timeline *tl, const struct cv_event *ev);
+
+/* Add n events; stops at and returns the first error. */
+int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n);
+
+/* Return the end of span i of lane l (next t0, lane end, or now). */
+int64_t timeline_span_end(const struct timeline *tl, size_t l, size_t i);
+
+/* Return the display state of a span (ST_FAILED for failed tasks). */
+static inline int tl_span_display(const struct tl_span *s)
+{
+	return s->failed ? ST_FAILED : s->state;
+}
+
+/* Find the spans of lane l overlapping [t0, t1): sets *first to the index of
+ * the first and returns how many (k). O(log n). */
+size_t timeline_range(const struct timeline *tl, size_t l, int64_t t0, int64_t t1,
+		      size_t *first);
+
+/* Add to acc[s] the ns that lane l spent in display state s within [t0, t1). O(log n). */
+void timeline_time_in(const struct timeline *tl, size_t l, int64_t t0, int64_t t1,
+		      uint64_t acc[ST_COUNT]);
+
+/* For n buckets of width w starting at t0, write the dominant display state
+ * of lane l into states[i] (ST_NONE where the lane did not exist), and the
+ * task whose span covers the bucket's middle into tasks[i] (may be NULL).
+ * Ties go to the more interesting state (failed > lock > cpu > io > ...). */
+void timeline_buckets(const struct timeline *tl, size_t l, int64_t t0, int64_t w,
+		      size_t n, uint8_t *states, uint32_t *tasks);
+
+/* Return the span index of lane l covering time t, or -1. O(log n). */
+long timeline_span_at(const struct timeline *tl, size_t l, int64_t t);
+
+/* Copy lane l's statistics, including its still-open span up to `now`. */
+void timeline_lane_stats(const struct timeline *tl, size_t l, uint64_t ns[ST_COUNT]);
+
+/* Return the number of events in the recent ring (<= TL_RECENT), and the
+ * i-th newest (0 = newest) via timeline_recent. */
+size_t timeline_recent_count(const struct timeline *tl);
+const struct cv_event *timeline_recent(const struct timeline *tl, size_t i);
+
+/* Return the short name of a display state ("cpu", "io", "gil"). */
+const char *timeline_state_name(int state);
+
+#endif
