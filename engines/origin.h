@@ -31,7 +31,10 @@ struct origin;
 void origin_cfg_default(struct origin_cfg *cfg);
 
 /* Start the origin on its own thread; returns NULL with a one-line message
- * in err when it cannot bind. */
+ * in err ("concviz: <what was wrong>; <what to do>") when it cannot bind.
+ * Raises the process's soft RLIMIT_NOFILE to the hard limit. Parameters out
+ * of range are clamped (latency/jitter 0..600000 ms, size 0..ORIGIN_MAX_SIZE,
+ * fail_rate 0..1). */
 struct origin *origin_start(const struct origin_cfg *cfg, char *err, size_t errlen);
 
 /* The port it listens on. */
@@ -64,8 +67,9 @@ void origin_get_counters(const struct origin *o, struct origin_counters *c);
  * (thread-safe; the default seed comes from the clock). */
 void origin_seed(struct origin *o, unsigned long long seed);
 
-/* Set the idle timeout in ms (default ORIGIN_IDLE_MS; thread-safe); applies
- * to timers armed from now on. */
+/* Set the idle timeout in ms (default ORIGIN_IDLE_MS, 0 counts as 1;
+ * thread-safe); applies to timers armed from now on. The same bound covers
+ * writing an answer to a client that does not read it. */
 void origin_set_idle_timeout(struct origin *o, unsigned ms);
 
 #endif

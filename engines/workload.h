@@ -11,6 +11,7 @@
 #ifndef CV_WORKLOAD_H
 #define CV_WORKLOAD_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include "event.h"
 
@@ -21,6 +22,13 @@ typedef int (*cpu_tick_fn)(void *ctx);
 /* Sum k*k for k < n into *out (128-bit, exact) calling tick(ctx) about every
  * 2 ms; returns 0, or the tick's nonzero value when it aborted. */
 int cpu_sum_squares(uint64_t n, unsigned __int128 *out, cpu_tick_fn tick, void *ctx);
+
+/* CPU time the calling thread has used, in ns (CLOCK_THREAD_CPUTIME_ID). */
+uint64_t cpu_thread_ns(void);
+
+/* Microseconds of thread CPU time since `since_ns` (from cpu_thread_ns), for
+ * EV_TASK_END's aux, at least 1 so that 0 keeps meaning "unknown". */
+uint32_t cpu_used_us(uint64_t since_ns);
 
 /* The closed form n(n-1)(2n-1)/6, for tests. */
 unsigned __int128 cpu_sum_squares_closed(uint64_t n);
@@ -39,6 +47,11 @@ struct io_client *io_client_new(double timeout_ms);
 
 /* Free the client. */
 void io_client_free(struct io_client *c);
+
+/* Make io_fetch give up (FAIL_CANCELLED) soon after *flag turns true; the
+ * flag is polled by curl's progress callback, at least once a second and on
+ * every network event. NULL removes it. The flag must outlive the client. */
+void io_client_set_cancel(struct io_client *c, atomic_bool *flag);
 
 /* GET url, blocking; fills r. Returns 0 when done, -1 when failed (r->reason). */
 int io_fetch(struct io_client *c, const char *url, struct io_result *r);

@@ -27,7 +27,8 @@ enum ev_kind {
 	EV_LANE_CRASH = 3, /* lane died; arg = signal number or exit status */
 	EV_TASK_QUEUED = 4,/* task waits for a slot on this lane (async lanes) */
 	EV_TASK_BEGIN = 5, /* lane starts task */
-	EV_TASK_END = 6,   /* task done; arg = bytes received, code = HTTP status */
+	EV_TASK_END = 6,   /* task done; arg = bytes received, code = HTTP status,
+	                      aux = CPU time the task really used, in us (0 = unknown) */
 	EV_TASK_FAIL = 7,  /* task failed; aux = enum fail_reason, code = HTTP status, arg = bytes */
 	EV_CPU = 8,        /* running on a CPU */
 	EV_IO = 9,         /* waiting on I/O */

@@ -15,7 +15,7 @@ static const char usage[] =
 	"       concviz serve [--port N] [--bind ADDR] [--latency MS] ...\n"
 	"       concviz replay FILE [--speed X]\n"
 	"       concviz export FILE --format chrome|csv [-o OUT] [--force]\n"
-	"       concviz show FILE [--width N] [--view gantt|compare|loop] [--color auto|always|never]\n"
+	"       concviz show FILE [--width N] [--view gantt|compare|loop|log] [--color auto|always|never] [--ascii]\n"
 	"       concviz stats FILE [--json]\n"
 	"       concviz help | --version\n"
 	"Run `concviz help` or see README.md for every option and hotkey.\n";
@@ -33,6 +33,32 @@ static const char run_help[] =
 	"  --gil [--switch-interval MS]     emulate the Python GIL (default 5 ms)\n"
 	"  --no-ui [--json]                 headless: print a summary line (or JSON)\n"
 	"  --record FILE [--force]          record the session to a replay file\n";
+
+/* True when argv holds -h or --help. */
+static int wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+/* Print the help of one subcommand (the usage line, and run's options). */
+static int command_help(const char *name)
+{
+	char key[32];
+	snprintf(key, sizeof key, "concviz %s ", name);
+	for (const char *line = usage; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line + 1) : strlen(line);
+		if (strstr(line, key) && (size_t)(strstr(line, key) - line) < len)
+			printf("usage: %.*s", (int)(len - (size_t)(strstr(line, key) - line)), strstr(line, key));
+		line += len;
+	}
+	if (!strcmp(name, "run") || !strcmp(name, "bench"))
+		fputs(run_help, stdout);
+	return 0;
+}
 
 /* Dispatch to the subcommand named by argv[1]; returns the exit status. */
 int main(int argc, char **argv)
@@ -60,8 +86,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-		if (!strcmp(argv[1], cmds[i].name))
+		if (!strcmp(argv[1], cmds[i].name)) {
+			if (cmds[i].fn != cmd_serve && cmds[i].fn != cmd_replay &&
+			    wants_help(argc - 1, argv + 1))
+				return command_help(cmds[i].name);
 			return cmds[i].fn(argc - 1, argv + 1);
+		}
 	fprintf(stderr, "concviz: unknown command '%s'; run `concviz help` for the list\n", argv[1]);
 	return 2;
 }

@@ -17,7 +17,7 @@ enum cv_workload { WL_IO = 0, WL_CPU = 1, WL_COUNT };
 #define CV_MAX_TASKS 100000   /* documented limit on --tasks */
 #define CV_MAX_WORKERS 256    /* documented limit on --workers */
 #define CV_MAX_URLS 4096      /* documented limit on --url / --urls entries */
-#define CV_DEFAULT_CPU_BASE 30000000ull /* sized so seq cpu takes ~3 s here */
+#define CV_DEFAULT_CPU_BASE 200000000ull /* 20 tasks take about 3 s in seq on one core */
 
 struct cv_params {
 	enum cv_mode mode;

@@ -15,14 +15,17 @@
 #include "event.h"
 #include "session.h"
 
-/* Error strings (err, recorder_error, replay_error) are one line without
- * the "concviz: " prefix, naming the file: "out.cvz exists; use --force to
- * overwrite it", "x.cvz: chunk 12 is corrupt (checksum mismatch)". Callers
- * print them as "concviz: %s". */
+/* Messages name the file. The recorder's (recorder_open's err,
+ * recorder_error, recorder_close's err) are whole lines ready to print:
+ * "concviz: out.cvz exists; use --force to overwrite it". The reader's
+ * (replay_open's err, replay_error, replay_load's err) are "FILE: problem"
+ * without the prefix: "x.cvz: chunk 12 is corrupt (checksum mismatch)";
+ * callers print them as "concviz: %s". */
 
 #define RECORD_CHUNK_EVENTS 16384        /* events per chunk, at most */
 #define RECORD_CHUNK_NS 200000000ull     /* a chunk at least every 200 ms */
-#define RECORD_ZSTD_LEVEL 3
+#define RECORD_ZSTD_LEVEL 3              /* zstd level of event chunks */
+#define RECORD_HEADER_LEVEL 9            /* zstd level of the header block */
 
 struct recorder;
 
@@ -54,10 +57,12 @@ struct replay;
 
 /* Open a recording and read its header into s (caller frees with
  * session_free). Returns NULL with "FILE: problem" in err (not a recording,
- * newer version, truncated header, absurd sizes). */
+ * newer version, truncated header, absurd sizes); s is then left empty
+ * (all zero: session_free on it is harmless). */
 struct replay *replay_open(const char *path, struct session *s, char *err, size_t errlen);
 
-/* Open a recording held in memory (fuzzing, tests). Same contract. */
+/* Open a recording held in memory (fuzzing, tests); data is not copied and
+ * must outlive the replay. Same contract, with "<memory>" as FILE. */
 struct replay *replay_open_mem(const void *data, size_t len, struct session *s,
 			       char *err, size_t errlen);
 
@@ -74,6 +79,10 @@ bool replay_truncated(const struct replay *rp);
 
 /* The last error, "" when none. */
 const char *replay_error(const struct replay *rp);
+
+/* Complete chunks and events replay_next has returned so far. */
+uint32_t replay_chunks(const struct replay *rp);
+uint64_t replay_events(const struct replay *rp);
 
 /* Close and free. */
 void replay_close(struct replay *rp);

@@ -43,10 +43,16 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->cpu_s = (double)tl->stats.ns[ST_CPU] / 1e9;
 	out->stall_s = (double)tl->stall_ns / 1e9;
 	if (p->workload == WL_IO) {
+		/* only the work that was done: a run cut short, or still going,
+		 * is measured against the ideal time of its ended tasks */
+		uint32_t worked = 0;
+		for (size_t i = 0; i < tl->ntasks; i++)
+			worked += tl->tasks[i].state == TASK_DONE ||
+				  (tl->tasks[i].state == TASK_FAILED && tl->tasks[i].reason != FAIL_CANCELLED);
 		int inflight = out->workers < (int)out->tasks ? out->workers : (int)out->tasks;
 		double lat = s->ideal_latency_ms > 0 ? s->ideal_latency_ms : mean_task_ms(tl);
 		if (inflight > 0)
-			out->ideal_s = ceil((double)out->tasks / inflight) * lat / 1e3;
+			out->ideal_s = ceil((double)worked / inflight) * lat / 1e3;
 	} else {
 		uint64_t cpu = 0;
 		for (size_t i = 0; i < tl->ntasks; i++)

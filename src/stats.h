@@ -5,8 +5,10 @@
  * the compare view and `bench`, so they are computed in one place.
  *
  * Ideal time: io = ceil(tasks / in-flight limit) * mean latency (the session's
- * ideal_latency_ms; with real URLs, the mean measured task duration);
- * cpu = the tasks' total CPU time / min(workers, cores).
+ * ideal_latency_ms; with real URLs, the mean measured task duration), counting
+ * only tasks that ended other than cancelled (so a run cut short or still
+ * going is measured by the work it did); cpu = the tasks' CPU time (measured
+ * per task by the engine's thread CPU clock) / min(workers, cores).
  */
 #ifndef CV_STATS_H
 #define CV_STATS_H

@@ -48,7 +48,7 @@ static int grow(void **arr, size_t *cap, size_t want, size_t elem)
 		return 0;
 	size_t n = *cap ? *cap : 16;
 	while (n < want)
-		n += n / 2 + 16;
+		n += n / 4 + 64;       /* mremap makes big growths cheap; waste <= 25 % */
 	void *p = realloc(*arr, n * elem);
 	if (!p)
 		return -ENOMEM;
@@ -127,9 +127,9 @@ static int push_span(struct timeline *tl, struct tl_lane *ln, int64_t t, int sta
 			return 0;
 		}
 	}
-	if (grow((void **)&ln->spans, &ln->cap, ln->n + 1, sizeof *ln->spans))
+	if (ln->n == ln->cap && grow((void **)&ln->spans, &ln->cap, ln->n + 1, sizeof *ln->spans))
 		return -ENOMEM;
-	if (ln->n % TL_BLOCK == 0 &&
+	if (ln->n % TL_BLOCK == 0 && ln->nblocks == ln->blocks_cap &&
 	    grow((void **)&ln->blocks, &ln->blocks_cap, ln->nblocks + 1, sizeof *ln->blocks))
 		return -ENOMEM;
 	close_last(tl, ln, t);
@@ -190,9 +190,10 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 	tl->stats.bytes += ev->arg;
 	if (ln->cur_task == ev->task)
 		ln->cur_task = CV_NO_TASK;
-	if (ln->end >= 0)
-		return 0;
-	return push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
+	int rc = ln->end >= 0 ? 0 : push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
+	if (!failed && ev->aux && ev->task != CV_NO_TASK)
+		tl->tasks[ev->task].cpu_ns = (uint64_t)ev->aux * 1000; /* measured wins */
+	return rc;
 }
 
 /* Apply one event to its lane. */
@@ -262,7 +263,8 @@ int timeline_add(struct timeline *tl, const struct cv_event *ev)
 {
 	if (ev->lane >= TL_MAX_INDEX || (ev->task != CV_NO_TASK && ev->task >= TL_MAX_INDEX))
 		return -EINVAL;
-	if (ensure(tl, ev->lane, ev->task))
+	if ((ev->lane >= tl->nlanes || (ev->task != CV_NO_TASK && ev->task >= tl->ntasks)) &&
+	    ensure(tl, ev->lane, ev->task))
 		return -ENOMEM;
 	if (!tl->origin_set) {
 		tl->origin = ev->t;
@@ -346,21 +348,37 @@ size_t timeline_range(const struct timeline *tl, size_t l, int64_t t0, int64_t t
 	return (size_t)(b - a + 1);
 }
 
-/* Set acc to the ns lane ln spent in each display state from its start to t. */
-static void cum_at(const struct timeline *tl, const struct tl_lane *ln, int64_t t, uint64_t acc[ST_COUNT])
+/* Set acc to the ns lane ln spent in each display state from its start to t,
+ * given i, the last span starting at or before t (-1: none). Scans from the
+ * nearer of the two prefix-sum blocks around i: at most TL_BLOCK/2 spans. */
+static void cum_at_idx(const struct timeline *tl, const struct tl_lane *ln, long i, int64_t t,
+		       uint64_t acc[ST_COUNT])
 {
-	long i = find_span(ln, t);
 	if (i < 0) {
 		memset(acc, 0, sizeof(uint64_t) * ST_COUNT);
 		return;
 	}
-	size_t b = (size_t)i / TL_BLOCK;
-	memcpy(acc, ln->blocks[b], sizeof(uint64_t) * ST_COUNT);
-	for (size_t j = b * TL_BLOCK; j < (size_t)i; j++)
-		acc[tl_span_display(&ln->spans[j])] += (uint64_t)(ln->spans[j + 1].t0 - ln->spans[j].t0);
+	size_t b = (size_t)i / TL_BLOCK, next = (b + 1) * TL_BLOCK;
+	if ((size_t)i % TL_BLOCK > TL_BLOCK / 2 && b + 1 < ln->nblocks) {
+		/* the next block's sums hold every span before `next`: take back
+		 * the spans from i on (all closed, as next exists) */
+		memcpy(acc, ln->blocks[b + 1], sizeof(uint64_t) * ST_COUNT);
+		for (size_t j = (size_t)i; j < next; j++)
+			acc[tl_span_display(&ln->spans[j])] -= (uint64_t)(ln->spans[j + 1].t0 - ln->spans[j].t0);
+	} else {
+		memcpy(acc, ln->blocks[b], sizeof(uint64_t) * ST_COUNT);
+		for (size_t j = b * TL_BLOCK; j < (size_t)i; j++)
+			acc[tl_span_display(&ln->spans[j])] += (uint64_t)(ln->spans[j + 1].t0 - ln->spans[j].t0);
+	}
 	int64_t e = span_end(tl, ln, (size_t)i);
 	int64_t upto = t < e ? t : e;
 	acc[tl_span_display(&ln->spans[i])] += (uint64_t)(upto - ln->spans[i].t0);
+}
+
+/* Set acc to the ns lane ln spent in each display state from its start to t. */
+static void cum_at(const struct timeline *tl, const struct tl_lane *ln, int64_t t, uint64_t acc[ST_COUNT])
+{
+	cum_at_idx(tl, ln, find_span(ln, t), t, acc);
 }
 
 /* Add to acc the ns lane l spent in each display state within [t0, t1). */
@@ -381,38 +399,86 @@ static const uint8_t priority[ST_COUNT] = {
 	[ST_IO] = 5, [ST_CPU] = 6, [ST_LOCK] = 7, [ST_FAILED] = 8,
 };
 
-/* Fill states[i] (and tasks[i]) with the dominant state of n buckets of width w from t0. */
+/* Return the last span index whose t0 <= t, searching forward from `from`
+ * (a span starting at or before t, or -1): galloping, so neighbouring
+ * buckets cost O(log distance) and touch nearby memory. */
+static long find_span_from(const struct tl_lane *ln, long from, int64_t t)
+{
+	long n = (long)ln->n, lo = from, step = 1, hi = from + 1;
+	while (hi < n && ln->spans[hi].t0 <= t) {
+		lo = hi;
+		step *= 2;
+		hi = lo + step;
+	}
+	if (hi > n)
+		hi = n;
+	while (hi - lo > 1) {            /* spans[lo].t0 <= t < spans[hi].t0 */
+		long mid = lo + (hi - lo) / 2;
+		if (ln->spans[mid].t0 <= t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Pick the dominant state of per-state times d (ST_NONE when all zero). */
+static int dominant(const uint64_t d[ST_COUNT])
+{
+	int best = ST_NONE;
+	uint64_t best_ns = 0;
+	for (int s = 1; s < ST_COUNT; s++)
+		if (d[s] > best_ns || (d[s] && d[s] == best_ns && priority[s] > priority[best])) {
+			best = s;
+			best_ns = d[s];
+		}
+	return best;
+}
+
+/* Fill states[i] (and tasks[i]) with the dominant state of n buckets of width
+ * w from t0. Walks the lane once: a bucket holding few spans is summed
+ * directly, one holding many uses the prefix sums. */
 void timeline_buckets(const struct timeline *tl, size_t l, int64_t t0, int64_t w, size_t n,
 		      uint8_t *states, uint32_t *tasks)
 {
-	if (l >= tl->nlanes || w <= 0) {
+	if (l >= tl->nlanes || w <= 0 || !tl->lanes[l].n) {
 		memset(states, ST_NONE, n);
-		if (tasks)
-			for (size_t i = 0; i < n; i++)
-				tasks[i] = CV_NO_TASK;
+		for (size_t i = 0; tasks && i < n; i++)
+			tasks[i] = CV_NO_TASK;
 		return;
 	}
 	const struct tl_lane *ln = &tl->lanes[l];
-	uint64_t prev[ST_COUNT], cur[ST_COUNT];
-	cum_at(tl, ln, t0, prev);
-	for (size_t i = 0; i < n; i++) {
-		int64_t b1 = t0 + (int64_t)(i + 1) * w;
-		cum_at(tl, ln, b1, cur);
-		int best = ST_NONE;
-		uint64_t best_ns = 0;
-		for (int s = 1; s < ST_COUNT; s++) {
-			uint64_t d = cur[s] - prev[s];
-			if (d > best_ns || (d && d == best_ns && priority[s] > priority[best])) {
-				best = s;
-				best_ns = d;
+	long i0 = find_span(ln, t0);            /* span holding the bucket's start */
+	uint64_t prev[ST_COUNT], cur[ST_COUNT], d[ST_COUNT];
+	bool prev_ok = false;
+	for (size_t k = 0; k < n; k++) {
+		int64_t b0 = t0 + (int64_t)k * w, b1 = b0 + w;
+		long i1 = find_span_from(ln, i0, b1);
+		if (i1 - i0 <= TL_BLOCK) {
+			memset(d, 0, sizeof d);
+			for (long j = i0 < 0 ? 0 : i0; j <= i1; j++) {
+				int64_t x = ln->spans[j].t0 > b0 ? ln->spans[j].t0 : b0;
+				int64_t e = span_end(tl, ln, (size_t)j), y = e < b1 ? e : b1;
+				if (y > x)
+					d[tl_span_display(&ln->spans[j])] += (uint64_t)(y - x);
 			}
+			prev_ok = false;
+		} else {
+			if (!prev_ok)
+				cum_at_idx(tl, ln, i0, b0, prev);
+			cum_at_idx(tl, ln, i1, b1, cur);
+			for (int s = 0; s < ST_COUNT; s++)
+				d[s] = cur[s] - prev[s];
+			memcpy(prev, cur, sizeof prev);
+			prev_ok = true;
 		}
-		states[i] = (uint8_t)best;
+		int best = dominant(d);
+		states[k] = (uint8_t)best;
 		if (tasks) {
-			long k = best == ST_NONE ? -1 : timeline_span_at(tl, l, b1 - w / 2 - 1);
-			tasks[i] = k >= 0 ? ln->spans[k].task : CV_NO_TASK;
+			long m = best == ST_NONE ? -1 : find_span_from(ln, i0, b1 - w / 2 - 1);
+			tasks[k] = m >= 0 ? ln->spans[m].task : CV_NO_TASK;
 		}
-		memcpy(prev, cur, sizeof prev);
+		i0 = i1;
 	}
 }
 

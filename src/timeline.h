@@ -10,9 +10,9 @@
  * start_mono_ns, or the first event's time when none was set).
  *
  * Costs: adding an event is amortised O(1); memory is 16 bytes per span plus
- * 72 bytes per 32 spans of state prefix sums (about 18.3 bytes per span).
+ * 72 bytes per 64 spans of state prefix sums (about 17.1 bytes per span).
  * Range queries cost O(log n + k); the dominant state of a time bucket costs
- * O(log n) (binary search plus at most one 32-span block scan per end),
+ * O(log n) (binary search plus at most one 64-span block scan per end),
  * so drawing a lane costs O(width * log n) whatever the number of events.
  *
  * Single-threaded: only the consumer thread touches a timeline.
@@ -40,7 +40,7 @@ enum tl_state {
 	ST_COUNT
 };
 
-#define TL_BLOCK 32     /* spans per prefix-sum block */
+#define TL_BLOCK 64     /* spans per prefix-sum block */
 
 /* One state span: 16 bytes. Its end is the next span's t0. */
 struct tl_span {
@@ -71,7 +71,8 @@ struct tl_lane {
 struct tl_task {
 	int64_t t_queued, t_begin, t_end;  /* -1 when not seen */
 	uint64_t bytes;
-	uint64_t cpu_ns;     /* time in ST_CPU while running this task */
+	uint64_t cpu_ns;     /* CPU time: measured (EV_TASK_END aux) or, failing
+	                        that, the time spent in ST_CPU */
 	uint32_t lane;       /* lane it ran on, or UINT32_MAX */
 	uint16_t status;     /* HTTP status */
 	uint8_t reason;      /* enum fail_reason, FAIL_NONE when done */

@@ -53,8 +53,11 @@ void canvas_clear(struct canvas *c);
 /* Set one cell; ignored outside the canvas. */
 void canvas_put(struct canvas *c, int x, int y, uint32_t ch, int role, int attr);
 
-/* Write UTF-8 text at (x, y), clipped at max_w cells (and the canvas edge);
- * returns the cells written. */
+/* Write UTF-8 text at (x, y), clipped at max_w cells (and the canvas edge;
+ * a negative max_w means "up to the edge"); returns the cells written.
+ * Malformed UTF-8 shows as U+FFFD, control and double-width characters as
+ * '?'; on an ASCII canvas every non-ASCII character becomes '?' (but '·'
+ * and dashes, which become '.' and '-'). */
 int canvas_text(struct canvas *c, int x, int y, int max_w, int role, int attr, const char *utf8);
 
 /* printf into the canvas at (x, y), clipped like canvas_text. */

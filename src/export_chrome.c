@@ -1,0 +1,236 @@
+/*
+ * export_chrome.c - a run as Chrome Trace Event JSON, for Perfetto
+ * (ui.perfetto.dev) and chrome://tracing.
+ *
+ * Layout: {"traceEvents":[...],"displayTimeUnit":"ms","otherData":{...}}.
+ * The run is process 1 (process_name "concviz <mode> <workload>"); lane l
+ * is thread l + 1 (thread_name = the lane's name, sorted in lane order).
+ * Each span that is not idle becomes a complete event: name and cat are the
+ * state ("cpu", "io", "gil-wait", "queued", "poll", "callback"), ts and dur
+ * are microseconds printed from integer nanoseconds with three decimals
+ * (exact, so ts + dur of a span is the next span's ts: no overlap), args
+ * name the task (index, URL or job, bytes, HTTP status, failure reason).
+ * A failed task adds an instant event ("ph":"i","s":"t") at its end on its
+ * lane, and a crashed lane one at its end.
+ */
+#include "export.h"
+
+#include <errno.h>
+#include <string.h>
+#include "event.h"
+#include "params.h"
+
+#ifndef CV_VERSION
+#define CV_VERSION "dev"
+#endif
+
+/* Return the exported name of a state (see export.h). */
+const char *export_state_name(int state)
+{
+	static const char *const names[ST_COUNT] = {
+		[ST_NONE] = "none",   [ST_IDLE] = "idle", [ST_QUEUED] = "queued",
+		[ST_CPU] = "cpu",     [ST_IO] = "io",     [ST_LOCK] = "gil-wait",
+		[ST_POLL] = "poll",   [ST_CALLBACK] = "callback", [ST_FAILED] = "failed",
+	};
+	return state >= 0 && state < ST_COUNT ? names[state] : "?";
+}
+
+/* Write s as a JSON string literal (quoted, escaped; bytes >= 0x80 pass). */
+static void put_json(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	putc_unlocked('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked(c, f);
+		} else if (c < 0x20) {
+			fputs_unlocked("\\u00", f);
+			putc_unlocked(hex[c >> 4], f);
+			putc_unlocked(hex[c & 15], f);
+		} else {
+			putc_unlocked(c, f);
+		}
+	}
+	putc_unlocked('"', f);
+}
+
+/* Write ns as microseconds with exactly three decimals ("-12.345"). */
+static void put_us(FILE *f, int64_t ns)
+{
+	uint64_t a = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+	if (ns < 0)
+		putc_unlocked('-', f);
+	export_put_u64(f, a / 1000);
+	char frac[4] = { '.', (char)('0' + a / 100 % 10), (char)('0' + a / 10 % 10),
+			 (char)('0' + a % 10) };
+	fwrite_unlocked(frac, 1, sizeof frac, f);
+}
+
+/* Write a double with up to 6 significant decimals (JSON-safe). */
+static void put_num(FILE *f, double d)
+{
+	fprintf(f, "%.6g", d == d ? d : 0);
+}
+
+/* Write "name" and the process / thread metadata events. */
+static void put_metadata(FILE *f, const struct session *s, size_t nlanes)
+{
+	char pname[96];
+	snprintf(pname, sizeof pname, "concviz %s %s%s", params_mode_name(s->params.mode),
+		 params_workload_name(s->params.workload), s->params.gil ? " gil" : "");
+	fputs_unlocked("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":", f);
+	put_json(f, pname);
+	fputs_unlocked("}}", f);
+	for (size_t l = 0; l < nlanes; l++) {
+		const char *name = session_lane_name(s, (uint32_t)l);
+		char fallback[32];
+		if (!*name) {
+			snprintf(fallback, sizeof fallback, "lane %zu", l);
+			name = fallback;
+		}
+		fputs_unlocked(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
+		export_put_u64(f, l + 1);
+		fputs_unlocked(",\"args\":{\"name\":", f);
+		put_json(f, name);
+		fputs_unlocked("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
+		export_put_u64(f, l + 1);
+		fputs_unlocked(",\"args\":{\"sort_index\":", f);
+		export_put_u64(f, l);
+		fputs_unlocked("}}", f);
+	}
+}
+
+/* Write the args object of a span or failure of task t (may be none). */
+static void put_task_args(FILE *f, const struct session *s, const struct timeline *tl, uint32_t t)
+{
+	fputs_unlocked(",\"args\":{\"task\":", f);
+	export_put_u64(f, t);
+	if (s->params.workload == WL_IO) {
+		fputs_unlocked(",\"url\":", f);
+		put_json(f, session_task_name(s, t));
+	} else {
+		fputs_unlocked(",\"name\":", f);
+		put_json(f, session_task_name(s, t));
+		fputs_unlocked(",\"n\":", f);
+		export_put_u64(f, s->params.cpu_base + t);
+	}
+	if (t < tl->ntasks) {
+		const struct tl_task *tk = &tl->tasks[t];
+		if (tk->state == TASK_DONE || tk->state == TASK_FAILED) {
+			fputs_unlocked(",\"bytes\":", f);
+			export_put_u64(f, tk->bytes);
+			if (tk->status) {
+				fputs_unlocked(",\"status\":", f);
+				export_put_u64(f, tk->status);
+			}
+		}
+		if (tk->state == TASK_FAILED) {
+			fputs_unlocked(",\"failed\":true,\"reason\":\"", f);
+			fputs_unlocked(event_fail_name(tk->reason), f);
+			putc_unlocked('"', f);
+		}
+	}
+	putc_unlocked('}', f);
+}
+
+/* Write the complete events of lane l's non-idle spans. */
+static void put_spans(FILE *f, const struct session *s, const struct timeline *tl, size_t l)
+{
+	const struct tl_lane *ln = &tl->lanes[l];
+	for (size_t i = 0; i < ln->n; i++) {
+		const struct tl_span *sp = &ln->spans[i];
+		if (sp->state == ST_NONE || sp->state == ST_IDLE)
+			continue;
+		int64_t end = timeline_span_end(tl, l, i);
+		const char *name = export_state_name(sp->state);
+		fputs_unlocked(",\n{\"name\":\"", f);
+		fputs_unlocked(name, f);
+		fputs_unlocked("\",\"cat\":\"", f);
+		fputs_unlocked(name, f);
+		fputs_unlocked("\",\"ph\":\"X\",\"pid\":1,\"tid\":", f);
+		export_put_u64(f, l + 1);
+		fputs_unlocked(",\"ts\":", f);
+		put_us(f, sp->t0);
+		fputs_unlocked(",\"dur\":", f);
+		put_us(f, end - sp->t0);
+		if (sp->failed)
+			fputs_unlocked(",\"cname\":\"terrible\"", f);
+		if (sp->task != CV_NO_TASK)
+			put_task_args(f, s, tl, sp->task);
+		putc_unlocked('}', f);
+	}
+	if (ln->crashed && ln->end >= 0) {
+		fputs_unlocked(",\n{\"name\":\"lane crashed\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\","
+			       "\"pid\":1,\"tid\":", f);
+		export_put_u64(f, l + 1);
+		fputs_unlocked(",\"ts\":", f);
+		put_us(f, ln->end);
+		putc_unlocked('}', f);
+	}
+}
+
+/* Write an instant event for every failed task, on the lane it ran on. */
+static void put_failures(FILE *f, const struct session *s, const struct timeline *tl)
+{
+	for (size_t t = 0; t < tl->ntasks; t++) {
+		const struct tl_task *tk = &tl->tasks[t];
+		if (tk->state != TASK_FAILED || tk->t_end < 0)
+			continue;
+		fputs_unlocked(",\n{\"name\":\"failed: ", f);
+		fputs_unlocked(event_fail_name(tk->reason), f);
+		fputs_unlocked("\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":", f);
+		export_put_u64(f, tk->lane == UINT32_MAX ? 0 : (uint64_t)tk->lane + 1);
+		fputs_unlocked(",\"ts\":", f);
+		put_us(f, tk->t_end);
+		put_task_args(f, s, tl, (uint32_t)t);
+		putc_unlocked('}', f);
+	}
+}
+
+/* Write the run's parameters as the otherData object. */
+static void put_other(FILE *f, const struct session *s, const struct timeline *tl)
+{
+	const struct cv_params *p = &s->params;
+	fputs_unlocked("\"otherData\":{\"exported_by\":\"concviz " CV_VERSION "\",\"mode\":", f);
+	put_json(f, params_mode_name(p->mode));
+	fputs_unlocked(",\"workload\":", f);
+	put_json(f, params_workload_name(p->workload));
+	fprintf(f, ",\"workers\":%d,\"tasks\":%d,\"gil\":%s,\"switch_ms\":", p->workers, p->tasks,
+		p->gil ? "true" : "false");
+	put_num(f, p->switch_ms);
+	if (p->workload == WL_IO) {
+		fprintf(f, ",\"urls\":%d,\"latency_ms\":", p->nurls);
+		put_num(f, p->latency_ms);
+		fputs_unlocked(",\"jitter_ms\":", f);
+		put_num(f, p->jitter_ms);
+		fprintf(f, ",\"size\":%ld,\"fail_rate\":", p->size);
+		put_num(f, p->fail_rate);
+		fputs_unlocked(",\"timeout_ms\":", f);
+		put_num(f, p->timeout_ms);
+		fputs_unlocked(",\"ideal_latency_ms\":", f);
+		put_num(f, s->ideal_latency_ms);
+	} else {
+		fprintf(f, ",\"cpu_base\":%llu", (unsigned long long)p->cpu_base);
+	}
+	fputs_unlocked(",\"host\":", f);
+	put_json(f, s->host);
+	fprintf(f, ",\"cores\":%d,\"start_unix_ns\":%lld,\"events\":%llu}", s->cores,
+		(long long)s->start_unix_ns, (unsigned long long)tl->stats.events);
+}
+
+/* Write the run as Chrome Trace Event JSON; 0 or -EIO. */
+int export_chrome(FILE *f, const struct session *s, const struct timeline *tl)
+{
+	size_t nlanes = tl->nlanes > s->nlanes ? tl->nlanes : s->nlanes;
+	fputs_unlocked("{\"traceEvents\":[\n", f);
+	put_metadata(f, s, nlanes);
+	for (size_t l = 0; l < tl->nlanes; l++)
+		put_spans(f, s, tl, l);
+	put_failures(f, s, tl);
+	fputs_unlocked("\n],\n\"displayTimeUnit\":\"ms\",\n", f);
+	put_other(f, s, tl);
+	fputs_unlocked("}\n", f);
+	return fflush(f) == 0 && !ferror(f) ? 0 : -EIO;
+}

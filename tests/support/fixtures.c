@@ -1,0 +1,334 @@
+/*
+ * fixtures.c - the fixed event streams of fixtures.h, built into a session
+ * and a timeline exactly as a run would: events are written per lane,
+ * sorted by time (stable), then fed to timeline_add.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fixtures.h"
+
+#define MS 1000000.0
+
+struct fx {
+	struct cv_event *ev;
+	size_t n, cap;
+	int err;
+};
+
+/* Append one event at `ms` milliseconds after FIX_T0. */
+static void fx_ev(struct fx *f, double ms, uint32_t lane, uint32_t task, int kind, int code,
+		  uint32_t aux, uint64_t arg)
+{
+	if (f->err)
+		return;
+	if (f->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 64;
+		struct cv_event *p = realloc(f->ev, cap * sizeof *p);
+		if (!p) {
+			f->err = -ENOMEM;
+			return;
+		}
+		f->ev = p;
+		f->cap = cap;
+	}
+	f->ev[f->n++] = (struct cv_event){
+		.t = FIX_T0 + (uint64_t)(ms * MS + 0.5), .arg = arg, .lane = lane, .task = task,
+		.kind = (uint16_t)kind, .code = (uint16_t)code, .aux = aux,
+	};
+}
+
+struct fx_key {
+	uint64_t t;
+	size_t i;
+};
+
+/* Sort f's events by time, keeping the written order among equal times. */
+static void fx_sort(struct fx *f)
+{
+	size_t n = f->n;
+	struct fx_key *k = malloc(n * sizeof *k + 1);
+	struct cv_event *out = malloc(n * sizeof *out + 1);
+	if (!k || !out) {
+		free(k);
+		free(out);
+		f->err = -ENOMEM;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct fx_key){ f->ev[i].t, i };
+	for (size_t i = 1; i < n; i++) { /* insertion sort: small, mostly ordered */
+		struct fx_key v = k[i];
+		size_t j = i;
+		while (j > 0 && k[j - 1].t > v.t) {
+			k[j] = k[j - 1];
+			j--;
+		}
+		k[j] = v;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = f->ev[k[i].i];
+	free(k);
+	free(f->ev);
+	f->ev = out;
+}
+
+/* Initialise s deterministically for params p. */
+static int fx_session(struct session *s, const struct cv_params *p)
+{
+	int rc = session_init(s, p);
+	if (rc)
+		return rc;
+	snprintf(s->host, sizeof s->host, "fixture");
+	s->cores = 4;
+	s->start_unix_ns = 1700000000000000000ll;
+	s->start_mono_ns = FIX_T0;
+	s->ideal_latency_ms = 100;
+	return 0;
+}
+
+/* Set ntasks task names from a printf pattern taking the task number. */
+static int fx_tasks(struct session *s, uint32_t ntasks, const char *pattern, unsigned long base)
+{
+	char **names = calloc(ntasks, sizeof *names);
+	int rc = names ? 0 : -ENOMEM;
+	for (uint32_t i = 0; !rc && i < ntasks; i++) {
+		names[i] = malloc(64);
+		if (!names[i])
+			rc = -ENOMEM;
+		else
+			snprintf(names[i], 64, pattern, base + i);
+	}
+	if (!rc)
+		rc = session_set_tasks(s, names, ntasks);
+	for (uint32_t i = 0; names && i < ntasks; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/* Feed f's events (sorted) into tl; frees f. */
+static int fx_finish(struct fx *f, struct session *s, struct timeline *tl)
+{
+	timeline_init(tl, FIX_T0);
+	if (!f->err)
+		fx_sort(f);
+	int rc = f->err ? f->err : timeline_add_many(tl, f->ev, f->n);
+	free(f->ev);
+	if (rc) {
+		fixture_free(s, tl);
+		return rc;
+	}
+	return 0;
+}
+
+/* threads x3, io, 9 downloads, task 5 times out. */
+int fixture_threads_io(struct session *s, struct timeline *tl)
+{
+	static const double lat[9] = { 80, 100, 120, 90, 200, 110, 85, 95, 105 };
+	struct cv_params p;
+	params_default(&p);
+	p.mode = MODE_THREADS;
+	p.workload = WL_IO;
+	p.workers = 3;
+	p.tasks = 9;
+	int rc = fx_session(s, &p);
+	if (rc)
+		return rc;
+	struct fx f = { 0 };
+	char name[32];
+	for (int l = 0; l < 3 && !rc; l++) {
+		snprintf(name, sizeof name, "thread %d", l + 1);
+		rc = session_add_lane(s, name, LANE_WORKER) < 0 ? -ENOMEM : 0;
+	}
+	if (!rc)
+		rc = fx_tasks(s, 9, "http://127.0.0.1:8080/f/%lu", 1);
+	if (rc) {
+		session_free(s);
+		return rc;
+	}
+	fx_ev(&f, 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	double last = 0;
+	for (uint32_t l = 0; l < 3; l++) {
+		double t = 1 + 0.2 * l;
+		fx_ev(&f, t, l, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
+		for (uint32_t k = l; k < 9; k += 3) {
+			fx_ev(&f, t, l, k, EV_TASK_BEGIN, 0, 0, 0);
+			fx_ev(&f, t, l, k, EV_CPU, 0, 0, 0);
+			fx_ev(&f, t + 1, l, k, EV_IO, 0, 0, 0);
+			t += 1 + lat[k];
+			if (k == 4) {
+				fx_ev(&f, t, l, k, EV_TASK_FAIL, 0, FAIL_TIMEOUT, 0);
+			} else {
+				fx_ev(&f, t, l, k, EV_CPU, 0, 0, 0);
+				t += 1;
+				fx_ev(&f, t, l, k, EV_TASK_END, 200, 0, 10240);
+			}
+			t += 0.5;
+		}
+		fx_ev(&f, t + 5, l, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+		if (t + 5 > last)
+			last = t + 5;
+	}
+	fx_ev(&f, last + 1, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
+/* async (2 in flight), io, a loop lane + 4 task lanes; task 3's callback stalls. */
+int fixture_async_io(struct session *s, struct timeline *tl)
+{
+	struct cv_params p;
+	params_default(&p);
+	p.mode = MODE_ASYNC;
+	p.workload = WL_IO;
+	p.workers = 2;
+	p.tasks = 4;
+	int rc = fx_session(s, &p);
+	if (rc)
+		return rc;
+	rc = session_add_lane(s, "loop", LANE_LOOP) < 0 ? -ENOMEM : 0;
+	char name[32];
+	for (int l = 1; l <= 4 && !rc; l++) {
+		snprintf(name, sizeof name, "task %d", l);
+		rc = session_add_lane(s, name, LANE_TASK) < 0 ? -ENOMEM : 0;
+	}
+	if (!rc)
+		rc = fx_tasks(s, 4, "http://127.0.0.1:8080/f/%lu", 1);
+	if (rc) {
+		session_free(s);
+		return rc;
+	}
+	struct fx f = { 0 };
+	const uint32_t NT = CV_NO_TASK;
+	fx_ev(&f, 0.5, 0, NT, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	fx_ev(&f, 1, 0, NT, EV_LANE_START, 0, 0, 0);
+	for (uint32_t k = 0; k < 4; k++) {
+		fx_ev(&f, 1, k + 1, NT, EV_LANE_START, 0, 0, 0);
+		fx_ev(&f, 1, k + 1, k, EV_TASK_QUEUED, 0, 0, 0);
+	}
+	/* start tasks 1 and 2 */
+	fx_ev(&f, 1.0, 0, 0, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 1.0, 1, 0, EV_TASK_BEGIN, 0, 0, 0);
+	fx_ev(&f, 1.0, 1, 0, EV_IO, 0, 0, 0);
+	fx_ev(&f, 1.2, 0, 1, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 1.2, 2, 1, EV_TASK_BEGIN, 0, 0, 0);
+	fx_ev(&f, 1.2, 2, 1, EV_IO, 0, 0, 0);
+	fx_ev(&f, 1.4, 0, NT, EV_POLL, 0, 0, 0);
+	/* task 1 done at 61 ms; task 3 starts */
+	fx_ev(&f, 61, 0, 0, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 61, 1, 0, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 61.5, 1, 0, EV_TASK_END, 200, 0, 10240);
+	fx_ev(&f, 61.5, 1, NT, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 61.5, 0, 2, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 61.5, 3, 2, EV_TASK_BEGIN, 0, 0, 0);
+	fx_ev(&f, 61.5, 3, 2, EV_IO, 0, 0, 0);
+	fx_ev(&f, 61.7, 0, NT, EV_POLL, 0, 0, 0);
+	/* task 2 done at 81 ms; task 4 starts */
+	fx_ev(&f, 81, 0, 1, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 81, 2, 1, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 81.5, 2, 1, EV_TASK_END, 200, 0, 10240);
+	fx_ev(&f, 81.5, 2, NT, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 81.5, 0, 3, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 81.5, 4, 3, EV_TASK_BEGIN, 0, 0, 0);
+	fx_ev(&f, 81.5, 4, 3, EV_IO, 0, 0, 0);
+	fx_ev(&f, 81.7, 0, NT, EV_POLL, 0, 0, 0);
+	/* task 3's response arrives at 141.5 ms: its callback hogs the loop 40 ms */
+	fx_ev(&f, 141.5, 0, 2, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 141.5, 3, 2, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 181.5, 3, 2, EV_TASK_END, 200, 0, 10240);
+	fx_ev(&f, 181.5, 3, NT, EV_LANE_END, 0, 0, 0);
+	/* task 4's response was ready at 161.5 ms but runs only now */
+	fx_ev(&f, 181.5, 0, 3, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 181.5, 4, 3, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 182, 4, 3, EV_TASK_END, 200, 0, 10240);
+	fx_ev(&f, 182, 4, NT, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 182, 0, NT, EV_POLL, 0, 0, 0);
+	fx_ev(&f, 183, 0, NT, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 183.5, 0, NT, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
+/* threads x3 + GIL (5 ms), cpu, 6 sums scheduled round-robin on the GIL. */
+int fixture_gil_cpu(struct session *s, struct timeline *tl)
+{
+	static const double need_ms[6] = { 10, 15, 20, 10, 15, 20 };
+	struct cv_params p;
+	params_default(&p);
+	p.mode = MODE_THREADS;
+	p.workload = WL_CPU;
+	p.workers = 3;
+	p.tasks = 6;
+	p.gil = true;
+	p.switch_ms = 5;
+	p.cpu_base = 30000000;   /* fixed: the golden shows it */
+	int rc = fx_session(s, &p);
+	if (rc)
+		return rc;
+	char name[32];
+	for (int l = 0; l < 3 && !rc; l++) {
+		snprintf(name, sizeof name, "thread %d", l + 1);
+		rc = session_add_lane(s, name, LANE_WORKER) < 0 ? -ENOMEM : 0;
+	}
+	if (!rc)
+		rc = fx_tasks(s, 6, "sum n=%lu", 30000000);
+	if (rc) {
+		session_free(s);
+		return rc;
+	}
+	struct fx f = { 0 };
+	double t = 1, left[3];
+	int task[3], state[3], next = 0; /* state: the last state event emitted */
+	fx_ev(&f, 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	for (uint32_t l = 0; l < 3; l++) {
+		fx_ev(&f, t, l, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
+		task[l] = next++;
+		left[l] = need_ms[task[l]];
+		fx_ev(&f, t, l, (uint32_t)task[l], EV_TASK_BEGIN, 0, 0, 0);
+		fx_ev(&f, t, l, (uint32_t)task[l], EV_LOCK, 0, 0, 0);
+		state[l] = EV_LOCK;
+	}
+	int holder = 0;
+	for (;;) {
+		int busy = 0;
+		for (int l = 0; l < 3; l++)
+			busy += task[l] >= 0;
+		if (!busy)
+			break;
+		while (task[holder] < 0)
+			holder = (holder + 1) % 3;
+		for (int l = 0; l < 3; l++) {
+			int want = l == holder ? EV_CPU : EV_LOCK;
+			if (task[l] >= 0 && state[l] != want) {
+				fx_ev(&f, t, (uint32_t)l, (uint32_t)task[l], want, 0, 0, 0);
+				state[l] = want;
+			}
+		}
+		double d = left[holder] < 5 ? left[holder] : 5;
+		t += d;
+		left[holder] -= d;
+		if (left[holder] <= 0) {
+			fx_ev(&f, t, (uint32_t)holder, (uint32_t)task[holder], EV_TASK_END, 0, 0, 0);
+			if (next < 6) {
+				task[holder] = next++;
+				left[holder] = need_ms[task[holder]];
+				fx_ev(&f, t, (uint32_t)holder, (uint32_t)task[holder], EV_TASK_BEGIN, 0, 0, 0);
+				fx_ev(&f, t, (uint32_t)holder, (uint32_t)task[holder], EV_LOCK, 0, 0, 0);
+				state[holder] = EV_LOCK;
+			} else {
+				task[holder] = -1;
+				fx_ev(&f, t, (uint32_t)holder, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+			}
+		}
+		holder = (holder + 1) % 3;
+	}
+	fx_ev(&f, t + 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
+/* Free what a fixture built. */
+void fixture_free(struct session *s, struct timeline *tl)
+{
+	timeline_free(tl);
+	session_free(s);
+}

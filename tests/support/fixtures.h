@@ -1,0 +1,32 @@
+/*
+ * fixtures.h - fixed event streams that build a session + timeline, for tests.
+ *
+ * Each fixture fills a session (deterministic: fixed start time, host,
+ * lane and task names) and a timeline (origin FIX_T0) from a hand-written
+ * event stream, the same way a live run or a replay would. Times are exact,
+ * so views drawn from them are reproducible (golden files).
+ *
+ *  threads_io: threads x3, io, 9 downloads from the embedded origin,
+ *              80-120 ms each, task 5 fails (timeout after 200 ms), ~0.45 s.
+ *  async_io:   async, io, a "loop" lane + 4 task lanes (queued, io,
+ *              callbacks on the loop); task 3's callback stalls 40 ms.
+ *  gil_cpu:    threads x3 + GIL, cpu, 6 sums: each thread alternates cpu
+ *              (holding the GIL) and gil wait, 5 ms switch interval.
+ */
+#ifndef CV_FIXTURES_H
+#define CV_FIXTURES_H
+
+#include "session.h"
+#include "timeline.h"
+
+#define FIX_T0 1000000000ull /* absolute ns of every fixture's time 0 */
+
+/* Build a fixture; 0, or a negative errno with nothing left allocated. */
+int fixture_threads_io(struct session *s, struct timeline *tl);
+int fixture_async_io(struct session *s, struct timeline *tl);
+int fixture_gil_cpu(struct session *s, struct timeline *tl);
+
+/* Free what a fixture built. */
+void fixture_free(struct session *s, struct timeline *tl);
+
+#endif

@@ -1,0 +1,560 @@
+/*
+ * test_views.c - the views drawn from fixed event streams, as text.
+ *
+ * Each view is rendered at 80x24 and 120x40 from the fixtures (threads io
+ * with a failure, async io with a loop lane, threads + GIL cpu) and compared
+ * with tests/golden/<name>_<w>x<h>.txt; with UPDATE_GOLDEN=1 in the
+ * environment the files are written instead. Beside the byte comparison the
+ * tests assert what a person would look for (labels, glyphs, ticks, figures),
+ * that tiny canvases (20x6, 1x1, 0x0, every size up to 30x12) draw without
+ * writing out of bounds, the ASCII fall-back, hit-testing, zoom and pan.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "canvas.h"
+#include "fixtures.h"
+#include "stats.h"
+#include "view.h"
+
+#define GOLDEN_DIR "tests/golden"
+
+enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU };
+
+struct scene {
+	struct session s;
+	struct timeline tl;
+	struct view_state vs;
+	struct cv_summary runs[7];
+	struct view_ctx ctx;
+};
+
+/* Fill runs with a plausible session: seq/threads/async/procs io, seq/gil/procs cpu. */
+static size_t scene_runs(struct cv_summary *r)
+{
+	static const struct { int mode, wl, workers, gil; double wall, ideal; uint32_t failed; } d[] = {
+		{ MODE_SEQ, WL_IO, 1, 0, 16.30, 16.0, 0 },     { MODE_THREADS, WL_IO, 5, 0, 3.40, 3.2, 2 },
+		{ MODE_ASYNC, WL_IO, 160, 0, 0.31, 0.10, 0 },  { MODE_PROCS, WL_IO, 4, 0, 4.20, 4.0, 0 },
+		{ MODE_SEQ, WL_CPU, 1, 0, 3.05, 3.0, 0 },      { MODE_THREADS, WL_CPU, 5, 1, 3.21, 0.76, 0 },
+		{ MODE_PROCS, WL_CPU, 4, 0, 0.81, 0.76, 0 },
+	};
+	for (size_t i = 0; i < 7; i++) {
+		memset(&r[i], 0, sizeof r[i]);
+		r[i].mode = d[i].mode;
+		r[i].workload = d[i].wl;
+		r[i].workers = d[i].workers;
+		r[i].gil = d[i].gil;
+		r[i].tasks = d[i].wl == WL_IO ? 160 : 20;
+		r[i].failed = d[i].failed;
+		r[i].done = r[i].tasks - r[i].failed;
+		r[i].wall_s = d[i].wall;
+		r[i].ideal_s = d[i].ideal;
+		r[i].efficiency = d[i].ideal / d[i].wall;
+	}
+	return 7;
+}
+
+/* Build a finished scene from fixture id. */
+static void scene_init(struct scene *sc, enum fx_id id)
+{
+	memset(sc, 0, sizeof *sc);
+	int rc = id == FX_THREADS_IO ? fixture_threads_io(&sc->s, &sc->tl)
+		 : id == FX_ASYNC_IO ? fixture_async_io(&sc->s, &sc->tl)
+				     : fixture_gil_cpu(&sc->s, &sc->tl);
+	assert_int_equal(rc, 0);
+	view_state_init(&sc->vs);
+	sc->ctx = (struct view_ctx){
+		.s = &sc->s, .tl = &sc->tl, .vs = &sc->vs, .runs = sc->runs, .nruns = scene_runs(sc->runs),
+		.target = "127.0.0.1:8080", .now = -1, .speed = 1.0, .done = true,
+	};
+}
+
+/* Free a scene. */
+static void scene_free(struct scene *sc)
+{
+	fixture_free(&sc->s, &sc->tl);
+}
+
+/* Render view v of sc at w x h into a malloc'd string (canvas_print text). */
+static char *render(struct scene *sc, enum view_id v, int w, int h, bool utf8)
+{
+	struct canvas c;
+	assert_int_equal(canvas_init(&c, w, h, utf8), 0);
+	view_draw(&c, v, &sc->ctx);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	canvas_print(f, &c, false);
+	fclose(f);
+	canvas_free(&c);
+	return buf;
+}
+
+/* Compare text with the golden file name_WxH.txt, or write it (UPDATE_GOLDEN=1). */
+static void golden(const char *name, int w, int h, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof path, GOLDEN_DIR "/%s_%dx%d.txt", name, w, h);
+	const char *up = getenv("UPDATE_GOLDEN");
+	if (up && !strcmp(up, "1")) {
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		assert_int_equal(fclose(f), 0);
+		return;
+	}
+	FILE *f = fopen(path, "r");
+	if (!f)
+		fail_msg("missing golden %s; run the test with UPDATE_GOLDEN=1 to create it", path);
+	static char want[1 << 16];
+	size_t n = fread(want, 1, sizeof want - 1, f);
+	want[n] = 0;
+	fclose(f);
+	if (strcmp(want, text) != 0) {
+		fprintf(stderr, "--- %s (want)\n%s--- got\n%s", path, want, text);
+		fail_msg("%s differs from the rendering (UPDATE_GOLDEN=1 rewrites it)", path);
+	}
+}
+
+/* Return line y (0-based) of text in buf, or "" past the end. */
+static const char *line_of(const char *text, int y, char *buf, size_t n)
+{
+	const char *p = text;
+	for (int i = 0; i < y && p; i++) {
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	if (!p)
+		p = "";
+	size_t len = strcspn(p, "\n");
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, p, len);
+	buf[len] = 0;
+	return buf;
+}
+
+/* Gantt of the threads io run: header, lanes, glyphs, ticks, legend; goldens. */
+static void test_gantt_threads_io(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	char ln[1024];
+	assert_non_null(strstr(line_of(t, 0, ln, sizeof ln), "concviz"));
+	assert_non_null(strstr(ln, "threads ×3"));
+	assert_non_null(strstr(ln, "127.0.0.1:8080"));
+	assert_non_null(strstr(ln, "DONE"));
+	assert_non_null(strstr(line_of(t, 1, ln, sizeof ln), "9/9"));
+	assert_non_null(strstr(ln, "failed 1"));
+	assert_non_null(strstr(t, "thread 1"));
+	assert_non_null(strstr(t, "thread 3"));
+	assert_non_null(strstr(t, "▒"));        /* io */
+	assert_non_null(strstr(t, "░"));        /* io, the next task */
+	assert_non_null(strstr(t, "✗"));        /* the failed download */
+	assert_non_null(strstr(t, "100ms"));    /* an axis tick */
+	assert_non_null(strstr(t, "lanes 1-3 of 3"));
+	assert_non_null(strstr(t, "io"));
+	assert_non_null(strstr(t, "q quit"));
+	/* the whole run is fitted: the last lane ends near the right edge */
+	assert_true(sc.vs.span_ns > 0 && sc.vs.span_ns * sc.vs.gw >= sc.tl.now);
+	assert_true(sc.vs.span_ns * sc.vs.gw < sc.tl.now * 2);
+	golden("gantt", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	golden("gantt", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Gantt of the GIL cpu run: cpu and gil-wait glyphs interleave. */
+static void test_gantt_gil(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_GIL_CPU);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "+gil 5ms"));
+	assert_non_null(strstr(t, "cpu"));
+	assert_non_null(strstr(t, "█"));
+	assert_non_null(strstr(t, "╳"));
+	assert_non_null(strstr(t, "gil wait"));
+	assert_non_null(strstr(t, "n=30000000"));
+	golden("gantt_gil", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	golden("gantt_gil", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Gantt of the async run: loop lane with poll and callbacks, queued tasks. */
+static void test_gantt_async(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_ASYNC_IO);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "async ≤2 in flight"));
+	assert_non_null(strstr(t, "loop"));
+	assert_non_null(strstr(t, "─"));
+	assert_non_null(strstr(t, "·"));
+	assert_non_null(strstr(t, "lanes 1-5 of 5"));
+	golden("gantt_async", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	golden("gantt_async", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Compare: every run, speed-up over seq of the same workload, bars. */
+static void test_compare(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	char *t = render(&sc, VIEW_COMPARE, 80, 24, true);
+	assert_non_null(strstr(t, "speed-up"));
+	assert_non_null(strstr(t, "52.6×"));     /* async io: 16.30 / 0.31 */
+	assert_non_null(strstr(t, "3.77×"));     /* procs cpu: 3.05 / 0.81 */
+	assert_non_null(strstr(t, "0.95×"));     /* threads + gil cpu: no gain */
+	assert_non_null(strstr(t, "1.00×"));     /* seq over itself */
+	assert_non_null(strstr(t, "16.30s"));
+	assert_non_null(strstr(t, "2 failed"));
+	golden("compare", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_COMPARE, 120, 40, true);
+	golden("compare", 120, 40, t);
+	free(t);
+	/* no seq run of the workload: a dash */
+	sc.ctx.runs = &sc.runs[1];
+	sc.ctx.nruns = 3;
+	t = render(&sc, VIEW_COMPARE, 80, 24, true);
+	assert_non_null(strstr(t, "—"));
+	assert_null(strstr(t, "×  "));
+	assert_non_null(strstr(t, "press 0"));
+	free(t);
+	sc.ctx.nruns = 0;
+	t = render(&sc, VIEW_COMPARE, 80, 24, true);
+	assert_non_null(strstr(t, "No finished run yet"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Loop view: iterations, poll vs callbacks, the 40 ms stall named by task. */
+static void test_loop(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_ASYNC_IO);
+	char *t = render(&sc, VIEW_LOOP, 80, 24, true);
+	assert_non_null(strstr(t, "iterations"));
+	assert_non_null(strstr(t, "longest stalls"));
+	assert_non_null(strstr(t, "40.0ms"));
+	assert_non_null(strstr(t, "task 3 http://127.0.0.1:8080/f/3"));
+	golden("loop", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_LOOP, 120, 40, true);
+	golden("loop", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+	/* a threads run has no loop: a one-line note */
+	scene_init(&sc, FX_THREADS_IO);
+	t = render(&sc, VIEW_LOOP, 80, 24, true);
+	assert_non_null(strstr(t, "press 2"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Log view: newest first, kinds, failure reason, scrolling. */
+static void test_log(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	char *t = render(&sc, VIEW_LOG, 80, 24, true);
+	assert_non_null(strstr(t, "run ends"));
+	assert_non_null(strstr(t, "FAILED timeout"));
+	assert_non_null(strstr(t, "lane-end"));
+	golden("log", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	golden("log", 120, 40, t);
+	free(t);
+	sc.vs.log_top = 1000; /* clamped to the oldest page */
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	assert_non_null(strstr(t, "run begins"));
+	assert_null(strstr(t, "run ends"));
+	assert_true(sc.vs.log_top > 0 && sc.vs.log_top < 1000);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Help: every hotkey and the legend. */
+static void test_help(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	char *t = render(&sc, VIEW_HELP, 80, 24, true);
+	static const char *const must[] = { "threads/async/procs/seq", "workload", "GIL", "zoom",
+					    "pan", "scroll lanes", "fit", "pause", "rerun", "next view",
+					    "record", "details", "quit", "slower / faster", "step",
+					    "seek", "scrub", "gil wait", "callback", "failed" };
+	for (size_t i = 0; i < sizeof must / sizeof *must; i++)
+		if (!strstr(t, must[i]))
+			fail_msg("help at 80x24 lacks '%s':\n%s", must[i], t);
+	golden("help", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_HELP, 120, 40, true);
+	golden("help", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Every view at every small size, and 1x1, 0x0, 20x6: no crash, no overflow. */
+static void test_tiny_sizes(void **state)
+{
+	(void)state;
+	enum fx_id ids[] = { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU };
+	for (size_t f = 0; f < 3; f++) {
+		struct scene sc;
+		scene_init(&sc, ids[f]);
+		for (int v = 0; v < VIEW_COUNT; v++)
+			for (int w = 0; w <= 30; w++)
+				for (int h = 0; h <= 12; h++) {
+					sc.vs.help = (w + h) % 5 == 0;
+					sc.vs.sel_lane = (w + h) % 3 - 1;
+					char *t = render(&sc, (enum view_id)v, w, h, (w & 1) != 0);
+					free(t);
+				}
+		sc.vs.help = false;
+		sc.vs.sel_lane = -1;
+		char *t = render(&sc, VIEW_GANTT, 20, 6, true);
+		char ln[256];
+		assert_non_null(strstr(line_of(t, 0, ln, sizeof ln), "concviz"));
+		free(t);
+		scene_free(&sc);
+	}
+	/* no session or timeline at all */
+	struct view_state vs;
+	view_state_init(&vs);
+	struct view_ctx ctx = { .vs = &vs, .now = -1, .live = true };
+	struct canvas c;
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+		view_draw(&c, (enum view_id)v, &ctx);
+		canvas_free(&c);
+	}
+	assert_int_equal(canvas_init(&c, 0, 0, true), 0);
+	view_draw(&c, VIEW_GANTT, &ctx);
+	canvas_free(&c);
+}
+
+/* ASCII fall-back: no byte >= 0x80 anywhere, ASCII glyphs present. */
+static void test_ascii(void **state)
+{
+	(void)state;
+	enum fx_id ids[] = { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU };
+	for (size_t f = 0; f < 3; f++) {
+		struct scene sc;
+		scene_init(&sc, ids[f]);
+		for (int v = 0; v < VIEW_COUNT; v++) {
+			char *t = render(&sc, (enum view_id)v, 100, 30, false);
+			for (const char *p = t; *p; p++)
+				if ((unsigned char)*p >= 0x80)
+					fail_msg("non-ASCII byte in view %d of fixture %zu:\n%s", v, f, t);
+			if (v == VIEW_GANTT && ids[f] == FX_THREADS_IO) {
+				assert_non_null(strstr(t, "~"));
+				assert_non_null(strstr(t, "X"));
+				assert_non_null(strstr(t, "threads x3"));
+			}
+			if (v == VIEW_GANTT && ids[f] == FX_GIL_CPU) {
+				assert_non_null(strstr(t, "#"));
+				assert_non_null(strstr(t, "LL"));
+			}
+			if (v == VIEW_GANTT && ids[f] == FX_ASYNC_IO)
+				assert_non_null(strstr(t, "---"));
+			free(t);
+		}
+		scene_free(&sc);
+	}
+}
+
+/* Mouse: a lane cell maps to its lane and time; the detail line names the task. */
+static void test_hit_detail(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	int lane;
+	int64_t t;
+	assert_false(view_hit(&sc.vs, &sc.ctx, 0, 0, &lane, &t));           /* header */
+	assert_false(view_hit(&sc.vs, &sc.ctx, 2, sc.vs.gy, &lane, &t));    /* label column */
+	assert_false(view_hit(&sc.vs, &sc.ctx, sc.vs.gx, sc.vs.gy + 3, &lane, &t)); /* below lane 3 */
+	/* lane 2 (index 1), at 150 ms: task 5 (failed, timeout) is waiting on io */
+	int x = sc.vs.gx + (int)(150000000 / sc.vs.span_ns);
+	assert_true(view_hit(&sc.vs, &sc.ctx, x, sc.vs.gy + 1, &lane, &t));
+	assert_int_equal(lane, 1);
+	assert_true(t >= 150000000 - sc.vs.span_ns && t <= 150000000 + sc.vs.span_ns);
+	char buf[512];
+	assert_true(view_detail(&sc.ctx, lane, t, buf, sizeof buf));
+	assert_non_null(strstr(buf, "task 5 |"));
+	assert_non_null(strstr(buf, "http://127.0.0.1:8080/f/5"));
+	assert_non_null(strstr(buf, "thread 2"));
+	assert_non_null(strstr(buf, "io"));
+	assert_non_null(strstr(buf, "FAILED: timeout"));
+	/* a completed download: bytes and status */
+	assert_true(view_detail(&sc.ctx, 0, 40000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "task 1 |"));
+	assert_non_null(strstr(buf, "10.0 KiB"));
+	assert_non_null(strstr(buf, "HTTP 200"));
+	assert_false(view_detail(&sc.ctx, 7, 40000000, buf, sizeof buf));
+	assert_string_equal(buf, "");
+	assert_false(view_detail(&sc.ctx, 0, -5, buf, sizeof buf));
+	/* selected: the status line shows it and the cell is reversed */
+	sc.vs.sel_lane = 1;
+	sc.vs.sel_t = t;
+	char *txt = render(&sc, VIEW_GANTT, 80, 24, true);
+	char ln[1024];
+	if (!strstr(line_of(txt, 22, ln, sizeof ln), "FAILED: timeout"))
+		fail_msg("no detail line: %s", (fputs(txt, stderr), ln));
+	free(txt);
+	scene_free(&sc);
+}
+
+/* Zoom keeps the time under the cursor; pan moves by cells; fit restores. */
+static void test_zoom_pan(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	int64_t span = sc.vs.span_ns, around = 200000000;
+	int64_t cell_before = (around - sc.vs.t0) / span;
+	view_zoom(&sc.vs, 0.5, around);
+	assert_false(sc.vs.follow);
+	assert_int_equal(sc.vs.span_ns, span / 2);
+	int64_t cell_after = (around - sc.vs.t0) / sc.vs.span_ns;
+	assert_true(cell_after >= cell_before - 1 && cell_after <= cell_before + 1);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	assert_int_equal(sc.vs.span_ns, span / 2); /* the draw keeps the user's zoom */
+	int64_t t0 = sc.vs.t0;
+	view_pan(&sc.vs, 10);
+	assert_int_equal(sc.vs.t0, t0 + 10 * sc.vs.span_ns);
+	view_zoom(&sc.vs, 1e-12, around); /* clamped, never 0 */
+	assert_true(sc.vs.span_ns >= 1);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	view_fit(&sc.vs);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	assert_int_equal(sc.vs.span_ns, span);
+	assert_int_equal(sc.vs.t0, 0);
+	/* scroll is clamped to the lanes there are */
+	view_scroll(&sc.vs, 50);
+	free(render(&sc, VIEW_GANTT, 80, 24, true));
+	assert_int_equal(sc.vs.top_lane, 0);
+	view_scroll(&sc.vs, -5);
+	assert_int_equal(sc.vs.top_lane, 0);
+	scene_free(&sc);
+}
+
+/* Live: follow keeps at least 1 s in view and the header says LIVE / REC. */
+static void test_live_header(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	sc.ctx.done = false;
+	sc.ctx.live = true;
+	sc.ctx.recording = true;
+	sc.vs.paused = true;
+	sc.ctx.now = 300000000;
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	char ln[1024];
+	line_of(t, 0, ln, sizeof ln);
+	assert_non_null(strstr(ln, "REC"));
+	assert_non_null(strstr(ln, "PAUSED"));
+	assert_non_null(strstr(ln, "LIVE"));
+	assert_true(sc.vs.span_ns * sc.vs.gw >= 1000000000);
+	assert_non_null(strstr(t, "200ms"));
+	assert_non_null(strstr(t, "1s"));
+	free(t);
+	sc.ctx.live = false;
+	sc.ctx.replay = true;
+	sc.ctx.speed = 2;
+	sc.ctx.recording = false;
+	sc.ctx.message = "recorded to /tmp/x.cvz";
+	t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(line_of(t, 0, ln, sizeof ln), "REPLAY ×2"));
+	assert_non_null(strstr(line_of(t, 22, ln, sizeof ln), "recorded to /tmp/x.cvz"));
+	assert_non_null(strstr(line_of(t, 23, ln, sizeof ln), "play"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Many lanes scroll, with the indicator; rows_needed fits every lane. */
+static void test_many_lanes(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	for (int i = 0; i < 40; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "extra %d", i + 1);
+		assert_true(session_add_lane(&sc.s, name, LANE_WORKER) >= 0);
+	}
+	sc.vs.top_lane = 10;
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "lanes 11-26 of 43"));
+	assert_non_null(strstr(t, "extra 8"));
+	assert_null(strstr(t, "thread 1"));
+	free(t);
+	sc.ctx.no_chrome = true;
+	int h = view_rows_needed(VIEW_GANTT, &sc.ctx);
+	sc.vs.top_lane = 0;
+	t = render(&sc, VIEW_GANTT, 100, h, true);
+	assert_non_null(strstr(t, "thread 1"));
+	assert_non_null(strstr(t, "extra 40"));
+	assert_non_null(strstr(t, "lanes 1-43 of 43"));
+	assert_null(strstr(t, "q quit"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* view names round-trip. */
+static void test_names(void **state)
+{
+	(void)state;
+	for (int v = 0; v < VIEW_COUNT; v++) {
+		enum view_id out;
+		assert_int_equal(view_parse(view_name((enum view_id)v), &out), 0);
+		assert_int_equal(out, v);
+	}
+	enum view_id out;
+	assert_int_equal(view_parse("nope", &out), -1);
+	assert_int_equal(view_parse(NULL, &out), -1);
+}
+
+/* Run the tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_gantt_threads_io), cmocka_unit_test(test_gantt_gil),
+		cmocka_unit_test(test_gantt_async),      cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_loop),             cmocka_unit_test(test_log),
+		cmocka_unit_test(test_help),             cmocka_unit_test(test_tiny_sizes),
+		cmocka_unit_test(test_ascii),            cmocka_unit_test(test_hit_detail),
+		cmocka_unit_test(test_zoom_pan),         cmocka_unit_test(test_live_header),
+		cmocka_unit_test(test_many_lanes),       cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,306 @@
+/*
+ * app.c - the live UI: a run drawn as it happens, hotkeys to switch runs.
+ *
+ * app_live() opens the terminal, starts a run straight away and loops at
+ * about 30 frames per second: drain the runner's ring into its timeline,
+ * draw the current view, wait for input until the next frame. Switching the
+ * mode (1 2 3 0), the workload (w) or the GIL (g), or rerunning (r), stops
+ * the current run (keeping its summary for the Compare view) and starts a
+ * new one. R records the current run to concviz-YYYYMMDD-HHMMSS.cvz (never
+ * overwriting a file). A run that cannot start is reported on the message
+ * line; the UI stays up. The replay UI is in app_replay.c.
+ *
+ * Threads: everything here runs on the UI thread, which owns the runner's
+ * timeline and recorder (runner.h).
+ */
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "app.h"
+#include "app_int.h"
+#include "clock.h"
+#include "runner.h"
+#include "stats.h"
+#include "tui.h"
+
+#define APP_MAX_RUNS 64   /* summaries kept for the Compare view */
+
+struct app_live {
+	struct app_ui ui;
+	struct cv_params cur;      /* the next run's parameters (strings borrowed) */
+	int tasks_io, tasks_cpu;   /* task counts per workload */
+	struct runner *run;        /* the current run, NULL when none could start */
+	bool summarized;           /* the current run's summary is in runs[] */
+	struct cv_summary runs[APP_MAX_RUNS];
+	size_t nruns;
+	char rec_path[64];         /* the recording in progress, "" when none */
+	bool paused;               /* display frozen (the run goes on) */
+};
+
+/* Append the current run's summary to the list (once per run). */
+static void app_keep_summary(struct app_live *L)
+{
+	if (!L->run || L->summarized || !L->run->tl.stats.events)
+		return;
+	if (L->nruns == APP_MAX_RUNS) { /* drop the oldest */
+		memmove(L->runs, L->runs + 1, (APP_MAX_RUNS - 1) * sizeof L->runs[0]);
+		L->nruns--;
+	}
+	stats_summarize(&L->run->session, &L->run->tl, &L->runs[L->nruns++]);
+	L->summarized = true;
+}
+
+/* Stop recording the current run, saying where it went. */
+static void app_record_stop(struct app_live *L, const char *why)
+{
+	char err[256] = "";
+	if (!L->run || !L->run->rec)
+		return;
+	if (runner_record_stop(L->run, err, sizeof err) < 0)
+		app_ui_message(&L->ui, 0, "%s", err);
+	else
+		app_ui_message(&L->ui, 10, "saved %s%s; replay it with `concviz replay %s`",
+			       L->rec_path, why, L->rec_path);
+	L->rec_path[0] = 0;
+}
+
+/* Start recording the current run to a new concviz-YYYYMMDD-HHMMSS.cvz. */
+static void app_record_start(struct app_live *L)
+{
+	char err[256] = "", stamp[32];
+	if (!L->run) {
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "nothing to record: no run is going");
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(L->rec_path, sizeof L->rec_path, "concviz-%s.cvz", stamp);
+		else
+			snprintf(L->rec_path, sizeof L->rec_path, "concviz-%s-%d.cvz", stamp, i);
+		FILE *f = fopen(L->rec_path, "r");
+		if (f) { /* taken: never overwrite, try the next name */
+			fclose(f);
+			continue;
+		}
+		if (runner_record(L->run, L->rec_path, false, err, sizeof err) == 0) {
+			if (L->run->finished) /* the whole run is written already */
+				app_record_stop(L, "");
+			else
+				app_ui_message(&L->ui, 0, "recording to %s (R stops)", L->rec_path);
+			return;
+		}
+		break;
+	}
+	L->rec_path[0] = 0;
+	app_ui_message(&L->ui, 0, "concviz: cannot record: %s", err[0] ? err : "no free file name");
+}
+
+/* Stop and free the current run, keeping its summary. */
+static void app_end_run(struct app_live *L)
+{
+	if (!L->run)
+		return;
+	bool was_over = L->run->finished;
+	runner_stop(L->run);
+	app_record_stop(L, was_over ? "" : " (the run was cut short)");
+	app_keep_summary(L);
+	runner_free(L->run);
+	free(L->run);
+	L->run = NULL;
+}
+
+/* Start a run of L->cur (after ending the current one); failures go to the
+ * message line. */
+static void app_start_run(struct app_live *L)
+{
+	char err[256] = "";
+	app_end_run(L);
+	L->cur.tasks = L->cur.workload == WL_CPU ? L->tasks_cpu : L->tasks_io;
+	struct runner *r = calloc(1, sizeof *r);
+	if (!r) {
+		app_ui_message(&L->ui, 0, "concviz: out of memory starting a run; quit and retry");
+		return;
+	}
+	if (runner_start(r, &L->cur, err, sizeof err) < 0) {
+		free(r);
+		app_ui_message(&L->ui, 0, "%s", err[0] ? err : "concviz: the run could not start");
+		return;
+	}
+	L->run = r;
+	L->summarized = false;
+	if (L->cur.record) { /* --record FILE: the first run only */
+		if (runner_record(r, L->cur.record, L->cur.force, err, sizeof err) == 0) {
+			snprintf(L->rec_path, sizeof L->rec_path, "%s", L->cur.record);
+			app_ui_message(&L->ui, 0, "recording to %s (R stops)", L->rec_path);
+		} else {
+			app_ui_message(&L->ui, 0, "%s", err);
+		}
+		L->cur.record = NULL;
+	}
+	L->paused = false;
+	L->ui.vs.paused = false;
+	L->ui.vs.sel_lane = -1;
+	L->ui.vs.top_lane = 0;
+	view_fit(&L->ui.vs);
+	if (L->ui.msg[0] && L->ui.msg_until == 0 && !L->rec_path[0] && !strncmp(L->ui.msg, "concviz:", 8))
+		L->ui.msg[0] = 0; /* a stale error goes once a run starts */
+	L->ui.dirty = true;
+}
+
+/* Fill the view context of the current frame. */
+static void app_live_ctx(struct app_live *L, struct view_ctx *ctx, uint64_t now)
+{
+	memset(ctx, 0, sizeof *ctx);
+	struct runner *r = L->run;
+	ctx->vs = &L->ui.vs;
+	ctx->runs = L->runs;
+	ctx->nruns = L->nruns;
+	ctx->message = app_ui_msg_now(&L->ui, now);
+	ctx->now = -1;
+	ctx->speed = 1.0;
+	if (!r)
+		return;
+	ctx->s = &r->session;
+	ctx->tl = &r->tl;
+	ctx->live = !r->finished;
+	ctx->done = r->finished;
+	ctx->recording = r->rec != NULL;
+	if (!r->finished && r->tl.origin_set && now > r->tl.origin)
+		ctx->now = (int64_t)(now - r->tl.origin);
+}
+
+/* Apply one action of the live UI; returns false to quit. */
+static bool app_live_action(struct app_live *L, const struct key_action *a, const struct view_ctx *ctx)
+{
+	switch (a->act) {
+	case ACT_NONE:
+		return true;
+	case ACT_QUIT:
+		return false;
+	case ACT_MODE_SEQ: case ACT_MODE_THREADS: case ACT_MODE_ASYNC: case ACT_MODE_PROCS:
+		L->cur.mode = a->act == ACT_MODE_SEQ ? MODE_SEQ : a->act == ACT_MODE_THREADS ? MODE_THREADS
+			    : a->act == ACT_MODE_ASYNC ? MODE_ASYNC : MODE_PROCS;
+		app_start_run(L);
+		break;
+	case ACT_WORKLOAD:
+		L->cur.workload = L->cur.workload == WL_IO ? WL_CPU : WL_IO;
+		app_start_run(L);
+		break;
+	case ACT_GIL:
+		L->cur.gil = !L->cur.gil;
+		app_start_run(L);
+		if (L->run && L->cur.gil && L->cur.mode != MODE_THREADS)
+			app_ui_message(&L->ui, APP_MSG_NS / 1e9, "the GIL is on: it slows threads (press 1) on cpu work (w)");
+		break;
+	case ACT_RERUN:
+		app_start_run(L);
+		break;
+	case ACT_RECORD:
+		if (L->run && L->run->rec)
+			app_record_stop(L, "");
+		else
+			app_record_start(L);
+		break;
+	case ACT_PAUSE:
+		L->paused = !L->paused;
+		L->ui.vs.paused = L->paused;
+		if (L->paused)
+			L->ui.vs.follow = false; /* freeze the window where it is */
+		else
+			view_fit(&L->ui.vs);
+		L->ui.dirty = true;
+		break;
+	case ACT_SPEED_UP: case ACT_SPEED_DOWN: case ACT_STEP: case ACT_SEEK_START:
+	case ACT_SEEK_END: case ACT_SCRUB_BACK: case ACT_SCRUB_FWD:
+		break; /* replay keys: nothing to do live */
+	default:
+		app_ui_navigate(&L->ui, a, ctx);
+		break;
+	}
+	return true;
+}
+
+/* Check the run after a drain: keep a finished run's summary, close its
+ * recording, report a runtime failure. */
+static void app_check_run(struct app_live *L)
+{
+	struct runner *r = L->run;
+	if (!r || !r->finished || L->summarized)
+		return;
+	app_keep_summary(L);
+	if (r->rec)
+		app_record_stop(L, " (the run finished)");
+	if (r->exit_status != 0 && r->err[0])
+		app_ui_message(&L->ui, 0, "%s", r->err);
+	L->ui.dirty = true;
+}
+
+/* Open the UI and run p; see app.h. */
+int app_live(const struct cv_params *p)
+{
+	char err[512];
+	if (tui_check(err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	struct app_live *L = calloc(1, sizeof *L);
+	if (!L) {
+		fprintf(stderr, "concviz: out of memory; close other programs and retry\n");
+		return 1;
+	}
+	L->cur = *p;
+	bool given = p->tasks != (p->workload == WL_CPU ? 20 : 160); /* --tasks was given */
+	L->tasks_io = p->workload == WL_IO || given ? p->tasks : 160;
+	L->tasks_cpu = p->workload == WL_CPU || given ? p->tasks : 20;
+	int rc = app_ui_open(&L->ui);
+	if (rc) {
+		free(L);
+		return rc;
+	}
+	app_start_run(L);
+	struct view_ctx ctx;
+	uint64_t next = clock_ns();
+	int status = 0;
+	for (;;) {
+		if (tui_quit_signal()) {
+			status = 128 + tui_quit_signal();
+			break;
+		}
+		uint64_t now = clock_ns();
+		if (L->run) {
+			if (runner_drain(L->run) > 0 && !L->paused)
+				L->ui.dirty = true;
+			app_check_run(L);
+			if (!L->run->finished && !L->paused)
+				L->ui.dirty = true; /* the live edge moves */
+		}
+		app_live_ctx(L, &ctx, now);
+		if (now >= next) {
+			if (L->ui.dirty)
+				app_ui_render(&L->ui, &ctx);
+			next = now + APP_FRAME_NS;
+		}
+		now = clock_ns();
+		int wait = next > now ? (int)((next - now) / 1000000) : 0;
+		struct key_action a = app_ui_input(&L->ui, wait > 0 ? wait : 1, KEYS_LIVE);
+		if (a.act != ACT_NONE) {
+			app_live_ctx(L, &ctx, clock_ns());
+			if (!app_live_action(L, &a, &ctx))
+				break;
+			next = 0; /* answer a key at once */
+		}
+	}
+	app_end_run(L);
+	app_ui_close(&L->ui);
+	runner_shutdown();
+	free(L);
+	return status;
+}

@@ -1,0 +1,53 @@
+/*
+ * app_int.h - what the live UI (app.c) and the replay UI (app_replay.c)
+ * share (not part of the app API): the screen (canvas + view state + the
+ * current view), the message line, the navigation keys every view obeys,
+ * and drawing a frame.
+ */
+#ifndef CV_APP_INT_H
+#define CV_APP_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "canvas.h"
+#include "keys.h"
+#include "view.h"
+
+#define APP_FRAME_NS 33000000ull   /* ~30 frames per second */
+#define APP_MSG_NS 6000000000ull   /* how long an ordinary message stays */
+
+struct app_ui {
+	struct canvas cv;
+	struct view_state vs;
+	enum view_id view;        /* the current view (never VIEW_HELP: that is vs.help) */
+	char msg[320];            /* the message line, "" when none */
+	uint64_t msg_until;       /* clock_ns() when it goes away; 0 = stays */
+	bool dirty;               /* something changed: draw the next frame */
+};
+
+/* Start the terminal and a canvas of its size. Returns 0, or the exit status
+ * (2) after printing the one-line reason. The caller has called setlocale. */
+int app_ui_open(struct app_ui *u);
+
+/* Restore the terminal and free the canvas. */
+void app_ui_close(struct app_ui *u);
+
+/* Show a message for secs seconds (0 = until replaced). */
+void app_ui_message(struct app_ui *u, double secs, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Return the message to show now (NULL when none or expired). */
+const char *app_ui_msg_now(struct app_ui *u, uint64_t now);
+
+/* Handle the actions every view shares (zoom, pan, scroll, fit, views, help,
+ * click, resize). Returns true when a was one of them. ctx is the context of
+ * the last frame (for clicks and the wheel). */
+bool app_ui_navigate(struct app_ui *u, const struct key_action *a, const struct view_ctx *ctx);
+
+/* Draw the current view into the canvas and onto the terminal. */
+void app_ui_render(struct app_ui *u, const struct view_ctx *ctx);
+
+/* Read input for up to timeout_ms and decode it for ctx; ACT_NONE on timeout. */
+struct key_action app_ui_input(struct app_ui *u, int timeout_ms, enum keys_ctx kctx);
+
+#endif

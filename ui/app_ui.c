@@ -1,0 +1,166 @@
+/*
+ * app_ui.c - the screen shared by the live UI and the replay UI: opening and
+ * closing the terminal, the message line, the keys every view obeys (zoom,
+ * pan, scroll, fit, Tab, help, mouse) and drawing one frame.
+ * UI thread only.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "app_int.h"
+#include "clock.h"
+#include "tui.h"
+
+/* Start the terminal and a canvas of its size; 0 or the exit status. */
+int app_ui_open(struct app_ui *u)
+{
+	char err[512];
+	memset(u, 0, sizeof *u);
+	if (tui_start(err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	int w, h;
+	tui_size(&w, &h);
+	if (canvas_init(&u->cv, w, h, tui_utf8()) < 0) {
+		tui_stop();
+		fprintf(stderr, "concviz: out of memory for a %dx%d screen; use a smaller terminal\n", w, h);
+		return 1;
+	}
+	view_state_init(&u->vs);
+	u->view = VIEW_GANTT;
+	u->dirty = true;
+	return 0;
+}
+
+/* Restore the terminal and free the canvas. */
+void app_ui_close(struct app_ui *u)
+{
+	tui_stop();
+	canvas_free(&u->cv);
+}
+
+/* Show a message for secs seconds (0 = until replaced). */
+void app_ui_message(struct app_ui *u, double secs, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_until = secs > 0 ? clock_ns() + (uint64_t)(secs * 1e9) : 0;
+	u->dirty = true;
+}
+
+/* Return the message to show now, or NULL. */
+const char *app_ui_msg_now(struct app_ui *u, uint64_t now)
+{
+	if (!u->msg[0])
+		return NULL;
+	if (u->msg_until && now >= u->msg_until) {
+		u->msg[0] = 0;
+		u->dirty = true;
+		return NULL;
+	}
+	return u->msg;
+}
+
+/* Follow the terminal's new size. */
+static void app_ui_resize(struct app_ui *u)
+{
+	int w, h;
+	tui_size(&w, &h);
+	if (w != u->cv.w || h != u->cv.h)
+		canvas_resize(&u->cv, w, h); /* on -ENOMEM the old canvas stays */
+	tui_invalidate();
+}
+
+/* The time under column x of the Gantt body, or the window's centre. */
+static int64_t app_ui_time_at(const struct view_state *vs, int x)
+{
+	if (vs->span_ns > 0 && x >= vs->gx && x < vs->gx + vs->gw)
+		return vs->t0 + (int64_t)(x - vs->gx) * vs->span_ns + vs->span_ns / 2;
+	return view_center(vs);
+}
+
+/* Scroll whatever the current view scrolls by rows. */
+static void app_ui_scroll(struct app_ui *u, int rows)
+{
+	if (u->view == VIEW_LOG && !u->vs.help) {
+		long top = (long)u->vs.log_top + rows;
+		u->vs.log_top = top < 0 ? 0 : top > 1000000 ? 1000000 : (int)top;
+	} else {
+		view_scroll(&u->vs, rows);
+	}
+}
+
+/* Move to the next (dir 1) or previous (dir -1) view; help closes. */
+static void app_ui_cycle(struct app_ui *u, int dir)
+{
+	int n = VIEW_HELP; /* the views Tab cycles through: all but help */
+	u->vs.help = false;
+	u->view = (enum view_id)(((int)u->view + dir + n) % n);
+}
+
+/* Handle the actions every view shares; true when a was one of them. */
+bool app_ui_navigate(struct app_ui *u, const struct key_action *a, const struct view_ctx *ctx)
+{
+	struct view_state *vs = &u->vs;
+	int page = vs->gh > 1 ? vs->gh - 1 : (u->cv.h > 8 ? u->cv.h - 7 : 1);
+	int pan = vs->gw >= 10 ? vs->gw / 10 : 1;
+	int lane;
+	int64_t t;
+	switch (a->act) {
+	case ACT_ZOOM_IN: view_zoom(vs, 0.5, view_center(vs)); break;
+	case ACT_ZOOM_OUT: view_zoom(vs, 2.0, view_center(vs)); break;
+	case ACT_WHEEL_IN: view_zoom(vs, 0.8, app_ui_time_at(vs, a->x)); break;
+	case ACT_WHEEL_OUT: view_zoom(vs, 1.25, app_ui_time_at(vs, a->x)); break;
+	case ACT_PAN_LEFT: view_pan(vs, -pan); break;
+	case ACT_PAN_RIGHT: view_pan(vs, pan); break;
+	case ACT_SCROLL_UP: app_ui_scroll(u, -1); break;
+	case ACT_SCROLL_DOWN: app_ui_scroll(u, 1); break;
+	case ACT_PAGE_UP: app_ui_scroll(u, -page); break;
+	case ACT_PAGE_DOWN: app_ui_scroll(u, page); break;
+	case ACT_FIT: view_fit(vs); break;
+	case ACT_NEXT_VIEW: app_ui_cycle(u, 1); break;
+	case ACT_PREV_VIEW: app_ui_cycle(u, -1); break;
+	case ACT_HELP: vs->help = !vs->help; break;
+	case ACT_CLOSE:
+		if (vs->help)
+			vs->help = false;
+		else
+			vs->sel_lane = -1;
+		break;
+	case ACT_CLICK:
+		if (u->view == VIEW_GANTT && !vs->help && ctx && view_hit(vs, ctx, a->x, a->y, &lane, &t)) {
+			vs->sel_lane = lane;
+			vs->sel_t = t;
+			u->msg[0] = 0; /* the status line shows the span's detail */
+		} else {
+			vs->sel_lane = -1;
+		}
+		break;
+	case ACT_RESIZE: app_ui_resize(u); break;
+	default: return false;
+	}
+	u->dirty = true;
+	return true;
+}
+
+/* Draw the current view into the canvas and onto the terminal. */
+void app_ui_render(struct app_ui *u, const struct view_ctx *ctx)
+{
+	view_draw(&u->cv, u->view, ctx);
+	tui_draw(&u->cv);
+	u->dirty = false;
+}
+
+/* Read input for up to timeout_ms and decode it. */
+struct key_action app_ui_input(struct app_ui *u, int timeout_ms, enum keys_ctx kctx)
+{
+	struct key_input in;
+	struct key_action a = { ACT_NONE, 0, 0 };
+	(void)u;
+	if (tui_read(&in, timeout_ms) == 1)
+		a = keys_decode(&in, kctx);
+	return a;
+}

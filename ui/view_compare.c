@@ -1,0 +1,89 @@
+/*
+ * view_compare.c - the Compare view: every run of this session side by side.
+ *
+ * One row per run (struct cv_summary, oldest first): mode, workload,
+ * workers, GIL, wall time, speed-up over the latest sequential run of the
+ * same workload ("—" when there is none), efficiency (ideal / wall), and a
+ * bar proportional to the wall time so the fastest model stands out.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "glyphs.h"
+#include "view_int.h"
+
+#define COMPARE_COLS 57 /* cells before the bar */
+
+/* Return the index of the latest seq run of workload wl, or -1. */
+static long compare_baseline(const struct view_ctx *ctx, enum cv_workload wl)
+{
+	for (size_t i = ctx->nruns; i-- > 0;)
+		if (ctx->runs[i].mode == MODE_SEQ && ctx->runs[i].workload == wl && ctx->runs[i].wall_s > 0)
+			return (long)i;
+	return -1;
+}
+
+/* Draw the Compare body into r. */
+void view_compare_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx)
+{
+	bool u = c->utf8;
+	int y = r.y, bottom = r.y + r.h;
+	if (!ctx->runs || ctx->nruns == 0) {
+		view_wrap(c, r, ROLE_DIM,
+			  "No finished run yet. When a run ends it is listed here; press 0/1/2/3 to run "
+			  "the job under another model.");
+		return;
+	}
+	canvas_printf(c, r.x, y++, r.w, ROLE_TITLE, ATTR_BOLD, "%-3s %-8s %-8s %7s %-3s %9s %8s %6s  %s",
+		      "#", "mode", "workload", "workers", "gil", "wall", "speed-up", "effic.", "wall time");
+	double maxwall = 0;
+	for (size_t i = 0; i < ctx->nruns; i++)
+		if (ctx->runs[i].wall_s > maxwall)
+			maxwall = ctx->runs[i].wall_s;
+	/* the newest runs when they do not all fit */
+	int rows = bottom - y - 1;
+	size_t first = rows > 0 && ctx->nruns > (size_t)rows ? ctx->nruns - (size_t)rows : 0;
+	for (size_t i = first; i < ctx->nruns && y < bottom; i++, y++) {
+		const struct cv_summary *s = &ctx->runs[i];
+		long b = compare_baseline(ctx, s->workload);
+		char speed[32], eff[16], wall[32];
+		if (b >= 0 && s->wall_s > 0)
+			snprintf(speed, sizeof speed, ctx->runs[b].wall_s / s->wall_s < 10 ? "%.2f%s" : "%.1f%s",
+				 ctx->runs[b].wall_s / s->wall_s, view_sym(u, "×", "x"));
+		else
+			snprintf(speed, sizeof speed, "%s", view_sym(u, "—", "-"));
+		if (s->efficiency > 0)
+			snprintf(eff, sizeof eff, "%.0f%%", s->efficiency * 100);
+		else
+			snprintf(eff, sizeof eff, "%s", view_sym(u, "—", "-"));
+		snprintf(wall, sizeof wall, "%.2fs", s->wall_s);
+		int x = r.x;
+		x += canvas_printf(c, x, y, r.w, ROLE_TEXT, 0, "%-3zu %-8s %-8s %7d %-3s ", i + 1,
+				   params_mode_name(s->mode), params_workload_name(s->workload), s->workers,
+				   s->gil ? "on" : "off");
+		x += canvas_printf(c, x, y, r.x + r.w - x, ROLE_TEXT, ATTR_BOLD, "%9s", wall);
+		x += canvas_printf(c, x, y, r.x + r.w - x, b >= 0 ? ROLE_GOOD : ROLE_DIM, 0, " %8s", speed);
+		x += canvas_printf(c, x, y, r.x + r.w - x, ROLE_TEXT, 0, " %6s  ", eff);
+		int barw = r.x + r.w - x - 1;
+		if (barw >= 4 && maxwall > 0) {
+			double len = s->wall_s / maxwall * barw;
+			int full = (int)len;
+			canvas_fill(c, x, y, full, 1, glyph_get(GL_BAR_FULL, u), ROLE_BAR, 0);
+			if (len - full >= 0.5 || (full == 0 && s->wall_s > 0))
+				canvas_put(c, x + full, y, glyph_get(GL_BAR_HALF, u), ROLE_BAR, 0);
+			if (s->failed)
+				canvas_printf(c, x + full + 1 + (len - full >= 0.5 || full == 0), y, r.x + r.w - x - full - 2, ROLE_WARN, 0,
+					      "%u failed", s->failed);
+		}
+	}
+	if (y < bottom)
+		canvas_text(c, r.x, y + (y + 1 < bottom), r.w, ROLE_DIM, 0,
+			    compare_baseline(ctx, WL_IO) < 0 && compare_baseline(ctx, WL_CPU) < 0
+				    ? "speed-up needs a seq run of the same workload: press 0 to run one"
+				    : "speed-up: over the seq run of the same workload; efficiency: ideal / wall");
+}
+
+/* Rows the Compare body needs: title, runs, gap, note. */
+int view_compare_rows(const struct view_ctx *ctx)
+{
+	return 3 + (int)(ctx->nruns < 1000 ? ctx->nruns : 1000);
+}

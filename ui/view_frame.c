@@ -1,0 +1,460 @@
+/*
+ * view_frame.c - the frame around every view: header, tab bar, status line,
+ * footer hotkeys; view_draw() dispatches the body to the current view.
+ *
+ * Layout from the top: header line (mode, workload, target, elapsed, REC,
+ * LIVE/DONE/REPLAY), header figures (progress bar, tasks/s, utilisation,
+ * failed), tab bar, body, status line (message or selected span), footer.
+ * Lines are dropped as the canvas gets small, in this order: tab bar, status
+ * line, figures, footer; the body copes with whatever is left.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "glyphs.h"
+#include "view_int.h"
+
+static const char *const view_names[VIEW_COUNT] = {
+	"gantt", "compare", "loop", "log", "help",
+};
+static const char *const view_titles[VIEW_COUNT] = {
+	"Gantt", "Compare", "Event loop", "Log", "Help",
+};
+
+/* Initialise a view state: follow on, nothing selected, top of the list. */
+void view_state_init(struct view_state *vs)
+{
+	memset(vs, 0, sizeof *vs);
+	vs->follow = true;
+	vs->sel_lane = -1;
+}
+
+/* Return the name of a view. */
+const char *view_name(enum view_id v)
+{
+	return (int)v >= 0 && v < VIEW_COUNT ? view_names[v] : "?";
+}
+
+/* Parse a view name; returns 0 or -1. */
+int view_parse(const char *name, enum view_id *out)
+{
+	for (int i = 0; i < VIEW_COUNT; i++)
+		if (name && !strcmp(name, view_names[i])) {
+			*out = (enum view_id)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* Number of lanes to draw. */
+int view_nlanes(const struct view_ctx *ctx)
+{
+	size_t n = ctx->s ? ctx->s->nlanes : 0;
+	if (ctx->tl && ctx->tl->nlanes > n)
+		n = ctx->tl->nlanes;
+	return n > 1000000 ? 1000000 : (int)n;
+}
+
+/* Name of lane l, or "lane N" when the session has none. */
+const char *view_lane_name(const struct view_ctx *ctx, int l, char *buf, size_t n)
+{
+	const char *name = ctx->s ? session_lane_name(ctx->s, (uint32_t)l) : "";
+	if (name[0])
+		snprintf(buf, n, "%s", name);
+	else
+		snprintf(buf, n, "lane %d", l + 1);
+	return buf;
+}
+
+/* The latest time there is to show. */
+int64_t view_edge(const struct view_ctx *ctx)
+{
+	if (!ctx->tl)
+		return ctx->now > 0 ? ctx->now : 0;
+	int64_t e = ctx->tl->now;
+	if (ctx->done && ctx->tl->run_end > e)
+		e = ctx->tl->run_end;
+	if (!ctx->done && ctx->now > e)
+		e = ctx->now;
+	return e > 0 ? e : 0;
+}
+
+/* Format ns with enough decimals for multiples of res ("1.5s", "250ms"). */
+char *view_fmt_time(int64_t ns, int64_t res, bool utf8, char *buf, size_t n)
+{
+	static const struct { int64_t unit; const char *name, *ascii; } units[] = {
+		{ 1000000000, "s", "s" }, { 1000000, "ms", "ms" }, { 1000, "µs", "us" }, { 1, "ns", "ns" },
+	};
+	int64_t a = ns < 0 ? -ns : ns;
+	size_t u = 0;
+	while (u < 3 && a < units[u].unit)
+		u++;
+	if (a == 0)
+		u = res >= 1000000000 || res <= 0 ? 0 : res >= 1000000 ? 1 : res >= 1000 ? 2 : 3;
+	int dec = 0;
+	if (res <= 0) {
+		double v = (double)a / (double)units[u].unit;
+		dec = v < 10 ? 2 : v < 100 ? 1 : 0;
+	} else { /* fewest decimals whose step divides res */
+		int64_t step = units[u].unit;
+		while (dec < 3 && step > 1 && res % step != 0) {
+			step /= 10;
+			dec++;
+		}
+	}
+	char num[48];
+	snprintf(num, sizeof num, "%.*f", dec, (double)ns / (double)units[u].unit);
+	if (res > 0 && strchr(num, '.')) { /* trim trailing zeros: "2.0" -> "2" */
+		char *e = num + strlen(num) - 1;
+		while (*e == '0')
+			*e-- = 0;
+		if (*e == '.')
+			*e = 0;
+	}
+	snprintf(buf, n, "%s%s", num, utf8 ? units[u].name : units[u].ascii);
+	return buf;
+}
+
+/* Return the cells a UTF-8 string takes (one per code point). */
+int view_text_width(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Write text word-wrapped into r from its top row; returns the rows used. */
+int view_wrap(struct canvas *c, struct view_rect r, int role, const char *text)
+{
+	int rows = 0;
+	const char *p = text;
+	while (*p && rows < r.h && r.w > 0) {
+		while (*p == ' ')
+			p++;
+		/* take words while they fit (a word longer than the line is cut) */
+		const char *end = p, *q = p;
+		int cells = 0;
+		while (*q) {
+			const char *w = q;
+			int wc = 0;
+			while (*w == ' ')
+				w++, wc++;
+			while (*w && *w != ' ') {
+				wc += ((unsigned char)*w & 0xC0) != 0x80;
+				w++;
+			}
+			if (cells + wc > r.w && end != p)
+				break;
+			cells += wc;
+			end = q = w;
+			if (cells >= r.w)
+				break;
+		}
+		char line[512];
+		size_t len = (size_t)(end - p) < sizeof line - 1 ? (size_t)(end - p) : sizeof line - 1;
+		memcpy(line, p, len);
+		line[len] = 0;
+		canvas_text(c, r.x, r.y + rows, r.w, role, 0, line);
+		rows++;
+		p = end;
+	}
+	return rows;
+}
+
+/* Format a byte count ("10 KiB"). */
+char *view_fmt_bytes(uint64_t b, char *buf, size_t n)
+{
+	if (b < 1024)
+		snprintf(buf, n, "%llu B", (unsigned long long)b);
+	else if (b < 1024 * 1024)
+		snprintf(buf, n, "%.1f KiB", (double)b / 1024);
+	else if (b < 1024ull * 1024 * 1024)
+		snprintf(buf, n, "%.1f MiB", (double)b / (1024.0 * 1024));
+	else
+		snprintf(buf, n, "%.2f GiB", (double)b / (1024.0 * 1024 * 1024));
+	return buf;
+}
+
+/* Draw the legend of the states present (or all); returns the cells used. */
+int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ctx, bool all)
+{
+	const int *order;
+	int n = glyph_legend_states(&order), used = 0;
+	bool any = false;
+	for (int pass = 0; pass < 2 && !any; pass++) {
+		for (int i = 0; i < n; i++) {
+			int st = order[i];
+			bool present = all || pass == 1;
+			if (!present && ctx->tl)
+				present = st == ST_FAILED ? ctx->tl->stats.failed > 0
+							  : ctx->tl->stats.ns[st] > 0;
+			if (!present || (st == ST_IDLE && !all))
+				continue;
+			bool pair = glyph_state(st, false, c->utf8) != glyph_state(st, true, c->utf8);
+			const char *label = glyph_label(st);
+			int need = (pair ? 2 : 1) + 1 + (int)strlen(label) + 2;
+			if (used + need - 2 > w)
+				return used;
+			canvas_put(c, x + used, y, glyph_state(st, false, c->utf8), glyph_role(st), 0);
+			if (pair)
+				canvas_put(c, x + used + 1, y, glyph_state(st, true, c->utf8), glyph_role(st),
+					   ATTR_ALT);
+			if (st == ST_IDLE) /* a blank glyph: frame it */
+				canvas_put(c, x + used, y, c->utf8 ? 0x2423 : '_', ROLE_DIM, 0);
+			used += pair ? 2 : 1;
+			used += canvas_text(c, x + used + 1, y, w - used - 1, ROLE_DIM, 0, label) + 3;
+			any = true;
+		}
+	}
+	return used > 2 ? used - 2 : used;
+}
+
+/* Describe the mode and its parameters ("threads x5 +gil 5ms"). */
+static void view_frame_mode(const struct view_ctx *ctx, bool utf8, char *buf, size_t n)
+{
+	const struct cv_params *p = &ctx->s->params;
+	int workers = params_workers(p);
+	const char *times = view_sym(utf8, "×", "x");
+	switch (p->mode) {
+	case MODE_SEQ:
+		snprintf(buf, n, "seq");
+		break;
+	case MODE_ASYNC:
+		if (workers > 0)
+			snprintf(buf, n, "async %s%d in flight", view_sym(utf8, "≤", "<="), workers);
+		else
+			snprintf(buf, n, "async all in flight");
+		break;
+	default:
+		snprintf(buf, n, "%s %s%d", params_mode_name(p->mode), times, workers);
+		break;
+	}
+	if (p->gil) {
+		size_t l = strlen(buf);
+		snprintf(buf + l, n - l, " +gil %gms", p->switch_ms);
+	}
+}
+
+/* Describe the target: origin address, URL host, or the cpu size. */
+static void view_frame_target(const struct view_ctx *ctx, char *buf, size_t n)
+{
+	const struct cv_params *p = &ctx->s->params;
+	if (p->workload == WL_CPU) {
+		snprintf(buf, n, "n=%llu", (unsigned long long)p->cpu_base);
+	} else if (ctx->target && ctx->target[0]) {
+		snprintf(buf, n, "%s", ctx->target);
+	} else if (p->nurls > 0 && p->urls && p->urls[0]) {
+		const char *h = strstr(p->urls[0], "://");
+		h = h ? h + 3 : p->urls[0];
+		size_t len = strcspn(h, "/?#");
+		if (p->nurls > 1)
+			snprintf(buf, n, "%.*s +%d urls", (int)(len > 40 ? 40 : len), h, p->nurls - 1);
+		else
+			snprintf(buf, n, "%.*s", (int)(len > 40 ? 40 : len), h);
+	} else {
+		/* the embedded origin: its address is in the task URLs */
+		const char *t = ctx->s->ntasks ? session_task_name(ctx->s, 0) : "";
+		const char *h = strstr(t, "://");
+		size_t len = h ? strcspn(h + 3, "/?#") : 0;
+		if (h)
+			snprintf(buf, n, "origin %.*s", (int)(len > 48 ? 48 : len), h + 3);
+		else
+			snprintf(buf, n, "origin 127.0.0.1");
+	}
+}
+
+/* Draw header line 1: what runs, where, how long, and the run state. */
+static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	bool u = c->utf8;
+	const char *sep = view_sym(u, " │ ", " | ");
+	canvas_fill(c, 0, y, c->w, 1, ' ', ROLE_HEADER, 0);
+	int x = canvas_text(c, 0, y, -1, ROLE_TITLE, ATTR_BOLD, "concviz");
+	/* the state indicators, right-aligned, drawn first so they survive */
+	char right[96] = "";
+	if (ctx->recording)
+		snprintf(right, sizeof right, "%sREC  ", view_sym(u, "● ", "* "));
+	size_t l = strlen(right);
+	if (ctx->vs && ctx->vs->paused)
+		snprintf(right + l, sizeof right - l, "PAUSED  ");
+	l = strlen(right);
+	if (ctx->replay)
+		snprintf(right + l, sizeof right - l, "REPLAY %s%g", view_sym(u, "×", "x"), ctx->speed);
+	else if (ctx->live && !ctx->done)
+		snprintf(right + l, sizeof right - l, "LIVE");
+	else if (ctx->done)
+		snprintf(right + l, sizeof right - l, "DONE");
+	else if (l >= 2)
+		right[l - 2] = 0;
+	int rx = c->w - view_text_width(right);
+	if (!ctx->s) {
+		canvas_text(c, x, y, -1, ROLE_DIM, 0, "  no run yet");
+	} else {
+		char mode[64], target[96], el[32], line[256];
+		view_frame_mode(ctx, u, mode, sizeof mode);
+		view_frame_target(ctx, target, sizeof target);
+		view_fmt_time(view_edge(ctx), 10000000, u, el, sizeof el);
+		snprintf(line, sizeof line, "%s%s%s%s %d tasks%s%s%s%s", sep, mode, sep,
+			 params_workload_name(ctx->s->params.workload),
+			 ctx->s->ntasks ? (int)ctx->s->ntasks : ctx->s->params.tasks, sep, el, sep, target);
+		canvas_text(c, x, y, rx > x ? rx - x - 1 : 0, ROLE_HEADER, 0, line);
+	}
+	if (rx > x)
+		canvas_text(c, rx, y, -1, ctx->recording ? ROLE_WARN : ROLE_HEADER, ATTR_BOLD, right);
+}
+
+/* Draw header line 2: progress bar, done/total, tasks/s, utilisation, failed. */
+static void view_frame_figures(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	if (!ctx->tl)
+		return;
+	const struct tl_stats *st = &ctx->tl->stats;
+	uint32_t total = ctx->s && ctx->s->ntasks ? ctx->s->ntasks : (uint32_t)ctx->tl->ntasks;
+	uint32_t ended = st->done + st->failed;
+	double secs = (double)view_edge(ctx) / 1e9;
+	uint64_t busy = st->ns[ST_CPU] + st->ns[ST_IO] + st->ns[ST_LOCK] + st->ns[ST_CALLBACK];
+	uint64_t all = 0;
+	for (int s = ST_IDLE; s < ST_COUNT; s++)
+		all += st->ns[s];
+	char figs[160];
+	int len = snprintf(figs, sizeof figs, " %u/%u  %.1f tasks/s  util %.0f%%", ended, total,
+			   secs > 0 ? st->done / secs : 0.0, all ? 100.0 * (double)busy / (double)all : 0.0);
+	int bar = c->w - len - (st->failed ? 11 : 0);
+	if (bar > 40)
+		bar = 40;
+	int x = 0;
+	if (bar >= 6) {
+		int inner = bar - 2, full = total ? (int)((uint64_t)inner * ended / total) : 0;
+		if (full > inner)
+			full = inner;
+		canvas_put(c, 0, y, '[', ROLE_DIM, 0);
+		canvas_fill(c, 1, y, full, 1, glyph_get(GL_BAR_FULL, c->utf8), ROLE_BAR, 0);
+		canvas_fill(c, 1 + full, y, inner - full, 1, glyph_get(GL_BAR_EMPTY, c->utf8), ROLE_DIM, 0);
+		canvas_put(c, bar - 1, y, ']', ROLE_DIM, 0);
+		x = bar;
+	}
+	x += canvas_text(c, x, y, -1, ROLE_TEXT, 0, figs);
+	if (st->failed)
+		canvas_printf(c, x + 2, y, -1, ROLE_WARN, ATTR_BOLD, "failed %u", st->failed);
+	else if (c->w - x > 10)
+		canvas_text(c, x + 2, y, -1, ROLE_GOOD, 0, "failed 0");
+}
+
+/* Draw the tab bar naming the views; the current one reversed. */
+static void view_frame_tabs(struct canvas *c, int y, enum view_id v)
+{
+	int x = 0;
+	for (int i = 0; i < VIEW_HELP; i++) {
+		bool cur = i == (int)v;
+		x += canvas_printf(c, x, y, -1, cur ? ROLE_SELECT : ROLE_DIM, cur ? ATTR_REVERSE | ATTR_BOLD : 0,
+				   " %s ", view_titles[i]);
+		x += 1;
+	}
+	canvas_text(c, x + 1, y, -1, ROLE_DIM, 0, c->utf8 ? "(Tab ⇥ next view)" : "(Tab: next view)");
+}
+
+struct view_key {
+	const char *key, *label, *shortl;
+};
+
+/* Draw the footer: the hotkeys, long labels if they fit, else short, then
+ * dropping the last ones. */
+static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	bool u = c->utf8;
+	const struct view_key live_keys[] = { /* in order of importance */
+		{ "q", "quit", "quit" },         { "?", "help", "help" },
+		{ "Tab", "view", "view" },       { "1/2/3/0", "threads/async/procs/seq", "mode" },
+		{ "spc", "pause", "pause" },     { "f", "fit", "fit" },
+		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "h/l"), "pan", "pan" },
+		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "r", "rerun", "rerun" },
+		{ "w", "workload", "wl" },       { "g", "gil", "gil" },
+		{ "R", "record", "rec" },
+	};
+	const struct view_key replay_keys[] = {
+		{ "q", "quit", "quit" },         { "?", "help", "help" },
+		{ "Tab", "view", "view" },       { "spc", "play/pause", "play" },
+		{ "< >", "speed", "speed" },     { ".", "step", "step" },
+		{ "Home/End", "seek", "seek" },  { view_sym(u, "←→", "h/l"), "scrub", "scrub" },
+		{ "+/-", "zoom", "zoom" },       { view_sym(u, "↑↓", "j/k"), "lanes", "lanes" },
+		{ "f", "fit", "fit" },
+	};
+	const struct view_key *k = ctx->replay ? replay_keys : live_keys;
+	int nk = ctx->replay ? (int)(sizeof replay_keys / sizeof *k) : (int)(sizeof live_keys / sizeof *k);
+	canvas_fill(c, 0, y, c->w, 1, ' ', ROLE_FOOTER, 0);
+	int need = -2;
+	for (int i = 0; i < nk; i++)
+		need += view_text_width(k[i].key) + 1 + view_text_width(k[i].label) + 2;
+	bool shortl = need > c->w;
+	int x = 0;
+	for (int i = 0; i < nk; i++) {
+		const char *lab = shortl ? k[i].shortl : k[i].label;
+		if (x + view_text_width(k[i].key) + 1 + view_text_width(lab) > c->w)
+			break;
+		x += canvas_text(c, x, y, -1, ROLE_KEY, ATTR_BOLD, k[i].key);
+		x += canvas_text(c, x + 1, y, -1, ROLE_FOOTER, 0, lab) + (shortl ? 2 : 3);
+	}
+}
+
+/* Draw the status line: the message, else the selected span's detail. */
+static void view_frame_status(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	char buf[512];
+	if (ctx->message && ctx->message[0])
+		canvas_text(c, 0, y, -1, ROLE_WARN, 0, ctx->message);
+	else if (ctx->vs && ctx->vs->sel_lane >= 0 &&
+		 view_detail(ctx, ctx->vs->sel_lane, ctx->vs->sel_t, buf, sizeof buf))
+		canvas_text(c, 0, y, -1, ROLE_SELECT, 0, buf);
+	else if (ctx->tl && ctx->tl->stall_ns)
+		canvas_printf(c, 0, y, -1, ROLE_DIM, 0, "producers waited %.1f ms on a full event ring",
+			      (double)ctx->tl->stall_ns / 1e6);
+}
+
+/* Draw the whole screen of view v into c. */
+void view_draw(struct canvas *c, enum view_id v, const struct view_ctx *ctx)
+{
+	canvas_clear(c);
+	if (c->w <= 0 || c->h <= 0 || !ctx)
+		return;
+	if ((int)v < 0 || v >= VIEW_COUNT)
+		v = VIEW_GANTT;
+	bool help = v == VIEW_HELP || (ctx->vs && ctx->vs->help);
+	bool chrome = !ctx->no_chrome;
+	int h = c->h, top = 0, bottom = h;
+	bool figures = h >= 5, footer = chrome && h >= 3, status = chrome && h >= 8,
+	     tabs = chrome && h >= 10;
+	view_frame_title(c, top++, ctx);
+	if (figures)
+		view_frame_figures(c, top++, ctx);
+	if (tabs)
+		view_frame_tabs(c, top++, help ? VIEW_HELP : v);
+	if (footer)
+		view_frame_footer(c, --bottom, ctx);
+	if (status)
+		view_frame_status(c, --bottom, ctx);
+	struct view_rect r = { 0, top, c->w, bottom - top };
+	if (r.h <= 0)
+		return;
+	if (help) {
+		view_help_body(c, r, ctx);
+		return;
+	}
+	switch (v) {
+	case VIEW_COMPARE: view_compare_body(c, r, ctx); break;
+	case VIEW_LOOP: view_loop_body(c, r, ctx); break;
+	case VIEW_LOG: view_log_body(c, r, ctx); break;
+	default: view_gantt_body(c, r, ctx); break;
+	}
+}
+
+/* Return the rows view v needs to show everything without scrolling. */
+int view_rows_needed(enum view_id v, const struct view_ctx *ctx)
+{
+	int frame = 2 + (ctx->no_chrome ? 0 : 3);
+	switch (v) {
+	case VIEW_COMPARE: return frame + view_compare_rows(ctx);
+	case VIEW_LOOP: return frame + view_loop_rows(ctx);
+	case VIEW_GANTT: return frame + view_gantt_rows(ctx);
+	default: return 24;
+	}
+}

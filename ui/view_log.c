@@ -1,0 +1,92 @@
+/*
+ * view_log.c - the Log view: the newest raw events, one per line, newest first.
+ *
+ * Reads the timeline's ring of recent events (timeline_recent, up to
+ * TL_RECENT); vs->log_top scrolls back into older ones. Each line: time
+ * since the start, lane name, event kind, task number and name, and what the
+ * event carries (bytes and HTTP status, failure reason, pid, signal).
+ */
+#include <stdio.h>
+#include "view_int.h"
+
+/* Describe what ev carries into buf ("10.0 KiB HTTP 200", "timeout"). */
+static void log_extra(const struct cv_event *ev, char *buf, size_t n)
+{
+	char by[32];
+	buf[0] = 0;
+	switch (ev->kind) {
+	case EV_TASK_END:
+		if (ev->code)
+			snprintf(buf, n, "%s  HTTP %u", view_fmt_bytes(ev->arg, by, sizeof by), ev->code);
+		else if (ev->arg)
+			snprintf(buf, n, "%s", view_fmt_bytes(ev->arg, by, sizeof by));
+		break;
+	case EV_TASK_FAIL:
+		if (ev->code)
+			snprintf(buf, n, "FAILED %s  HTTP %u", event_fail_name(ev->aux), ev->code);
+		else
+			snprintf(buf, n, "FAILED %s", event_fail_name(ev->aux));
+		break;
+	case EV_LANE_START:
+		if (ev->arg)
+			snprintf(buf, n, "pid %llu", (unsigned long long)ev->arg);
+		break;
+	case EV_LANE_CRASH:
+		snprintf(buf, n, "died: status/signal %llu", (unsigned long long)ev->arg);
+		break;
+	case EV_MARK:
+		snprintf(buf, n, "%s", ev->aux == MARK_RUN_BEGIN ? "run begins"
+				      : ev->aux == MARK_RUN_END ? "run ends" : "mark");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Draw the Log body into r. */
+void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx)
+{
+	const struct timeline *tl = ctx->tl;
+	size_t count = tl ? timeline_recent_count(tl) : 0;
+	int y = r.y, rows = r.h - 1;
+	if (r.h <= 0)
+		return;
+	if (rows <= 0) { /* no room for the column titles */
+		rows = r.h;
+	} else {
+		canvas_printf(c, r.x, y++, r.w, ROLE_TITLE, ATTR_BOLD, "%10s  %-12s %-11s %-6s %s", "time",
+			      "lane", "event", "task", "detail");
+	}
+	int top = ctx->vs ? ctx->vs->log_top : 0;
+	if (top > (long)count - rows)
+		top = (int)count - rows;
+	if (top < 0)
+		top = 0;
+	if (ctx->vs)
+		ctx->vs->log_top = top;
+	if (count == 0) {
+		canvas_text(c, r.x, y, r.w, ROLE_DIM, 0, "no events yet");
+		return;
+	}
+	for (int i = 0; i < rows && (size_t)(top + i) < count; i++, y++) {
+		const struct cv_event *ev = timeline_recent(tl, (size_t)(top + i));
+		char t[32], lane[64], task[16], extra[96], line[512];
+		int64_t rel = (int64_t)(ev->t - tl->origin);
+		snprintf(t, sizeof t, "%.6fs", (double)rel / 1e9);
+		if (ev->kind == EV_MARK)
+			snprintf(lane, sizeof lane, "run");
+		else
+			view_lane_name(ctx, (int)ev->lane, lane, sizeof lane);
+		if (ev->task == CV_NO_TASK)
+			snprintf(task, sizeof task, "-");
+		else
+			snprintf(task, sizeof task, "%u", ev->task + 1);
+		log_extra(ev, extra, sizeof extra);
+		const char *tname = ev->task != CV_NO_TASK && ctx->s ? session_task_name(ctx->s, ev->task) : "";
+		snprintf(line, sizeof line, "%10s  %-12.12s %-11s %-6s %s%s%s", t, lane,
+			 event_kind_name(ev->kind), task, extra, extra[0] && tname[0] ? "  " : "", tname);
+		int role = ev->kind == EV_TASK_FAIL || ev->kind == EV_LANE_CRASH ? ROLE_WARN
+			 : ev->kind == EV_MARK ? ROLE_TITLE : ROLE_TEXT;
+		canvas_text(c, r.x, y, r.w, role, 0, line);
+	}
+}
