@@ -41,7 +41,7 @@ BENCHES  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/b
 FUZZERS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_SUPPORT := $(wildcard tests/support/*.c)
 
-.PHONY: all run test unit e2e bench asan tsan fuzz valgrind install uninstall clean deps test-deps screenshots
+.PHONY: all run test unit bench asan tsan tsan-run fuzz valgrind install uninstall clean deps test-deps screenshots
 all: $(BIN)
 
 # --- dependencies -----------------------------------------------------------
@@ -127,6 +127,10 @@ tsan:
 TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner,$(TESTS))
 tsan-run: test-deps $(BIN) $(TSAN_TESTS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TSAN_TESTS)
+
+# A short run of each mode under valgrind memcheck.
+valgrind: $(BIN)
+	@BIN=./$(BIN) sh tests/e2e/valgrind.sh
 
 # --- benchmarks ---------------------------------------------------------------
 

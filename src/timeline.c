@@ -258,8 +258,8 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 	}
 }
 
-/* Add one event; 0, -ENOMEM (unchanged) or -EINVAL (malformed). */
-int timeline_add(struct timeline *tl, const struct cv_event *ev)
+/* Add one event, without keeping it among the recent ones. */
+static int add_one(struct timeline *tl, const struct cv_event *ev)
 {
 	if (ev->lane >= TL_MAX_INDEX || (ev->task != CV_NO_TASK && ev->task >= TL_MAX_INDEX))
 		return -EINVAL;
@@ -283,20 +283,34 @@ int timeline_add(struct timeline *tl, const struct cv_event *ev)
 	if (t > tl->stats.t_last)
 		tl->stats.t_last = t;
 	int rc = apply(tl, ln, ev, t);
-	if (rc)
-		return rc;
-	tl->stats.events++;
-	tl->recent[tl->nrecent++ % TL_RECENT] = *ev;
-	return 0;
+	if (rc == 0)
+		tl->stats.events++;
+	return rc;
 }
 
-/* Add n events; stops at the first error. */
+/* Add one event; 0, -ENOMEM (unchanged) or -EINVAL (malformed). */
+int timeline_add(struct timeline *tl, const struct cv_event *ev)
+{
+	int rc = add_one(tl, ev);
+	if (rc == 0)
+		tl->recent[tl->nrecent++ % TL_RECENT] = *ev;
+	return rc;
+}
+
+/* Add n events; stops at the first -ENOMEM, skips malformed ones. Only the
+ * last TL_RECENT are copied to the recent ring: a batch costs no more. */
 int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n)
 {
+	size_t keep_from = n > TL_RECENT ? n - TL_RECENT : 0;
 	for (size_t i = 0; i < n; i++) {
-		int rc = timeline_add(tl, &ev[i]);
-		if (rc && rc != -EINVAL)
+		int rc = add_one(tl, &ev[i]);
+		if (rc == -EINVAL)
+			continue;
+		if (rc)
 			return rc;
+		if (i >= keep_from)
+			tl->recent[tl->nrecent % TL_RECENT] = ev[i];
+		tl->nrecent++;
 	}
 	return 0;
 }

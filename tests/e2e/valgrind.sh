@@ -1,0 +1,26 @@
+#!/bin/sh
+# valgrind.sh - a short run of each mode, and the recording tools, under
+# valgrind memcheck: no invalid access and nothing definitely lost.
+# Usage: BIN=./concviz sh tests/e2e/valgrind.sh   (make valgrind)
+set -u
+BIN=${BIN:-./concviz}
+command -v valgrind >/dev/null 2>&1 || { echo "valgrind: not installed (apt-get install valgrind)"; exit 1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+vg="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite"
+fail=0
+check() {
+	if $vg "$@" >"$tmp/out" 2>"$tmp/err"; then echo "ok   $*";
+	else echo "FAIL $* (status $?)"; cat "$tmp/err"; fail=1; fi
+}
+for m in seq threads async procs; do
+	check "$BIN" run --no-ui --mode $m --workload io --tasks 12 --latency 5
+	check "$BIN" run --no-ui --mode $m --workload cpu --tasks 4 --cpu-size 200000
+done
+check "$BIN" run --no-ui --mode threads --gil --workload cpu --tasks 4 --cpu-size 2000000
+check "$BIN" run --no-ui --mode threads --workload io --tasks 12 --latency 5 --fail-rate 0.5 --record "$tmp/r.cvz"
+check "$BIN" show "$tmp/r.cvz" --width 100
+check "$BIN" stats "$tmp/r.cvz" --json
+check "$BIN" export "$tmp/r.cvz" --format chrome -o "$tmp/r.json"
+check "$BIN" export "$tmp/r.cvz" --format csv -o "$tmp/r.csv"
+[ $fail -eq 0 ] && echo "valgrind: every run clean"
+exit $fail
