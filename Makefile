@@ -68,6 +68,22 @@ define ensure_pkgs
 	fi
 endef
 
+# ensure_debs: $(1) Debian packages that hold no pkg-config module or command
+# of the same name; installed when dpkg says they are missing.
+define ensure_debs
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for d in $(1); do dpkg-query -W -f='$${Status}' $$d 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$d"; done; \
+	fi; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
+	  echo "concviz: installing missing packages:$$missing"; \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends$$missing >/dev/null || \
+	    { echo "concviz: could not install$$missing; install them by hand and re-run make" >&2; exit 1; }; \
+	fi
+endef
+
 deps:
 	$(call ensure_pkgs,$(PKGS),)
 test-deps: deps
@@ -130,6 +146,7 @@ tsan-run: test-deps $(BIN) $(TSAN_TESTS)
 
 # A short run of each mode under valgrind memcheck.
 valgrind: $(BIN)
+	$(call ensure_pkgs,,valgrind)
 	@BIN=./$(BIN) sh tests/e2e/valgrind.sh
 
 # --- benchmarks ---------------------------------------------------------------
@@ -147,6 +164,8 @@ bench: $(BIN) $(BENCHES)
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/config.mk
+	$(call ensure_pkgs,,$(FUZZ_CC))
+	$(call ensure_debs,libclang-rt-dev)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(LIB_SRCS) $(DEP_LIBS)

@@ -99,6 +99,10 @@ static int query_pair(struct httpreq *r, const char *k, size_t kn, const char *v
 			return -1;
 		r->status = st;
 		r->has_status = true;
+	} else if (kn == 5 && !memcmp(k, "stall", 5)) {
+		if (!has_eq || vn != 1 || (v[0] != '0' && v[0] != '1'))
+			return -1;
+		r->stall = v[0] == '1';
 	}
 	return 0;
 }

@@ -51,6 +51,7 @@ struct httpreq {
 	double ms;                          /* ?ms=: 0..HTTPREQ_MAX_MS */
 	long bytes;                         /* ?bytes=: 0..HTTPREQ_MAX_BYTES */
 	int status;                         /* ?status=: 200..599 */
+	bool stall;                         /* ?stall=1: send half the body, then nothing */
 	/* after HTTPREQ_ERROR: the status to answer (400, 413, 414, 431, 505)
 	 * and a short lower-case reason for the body */
 	int error;

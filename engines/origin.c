@@ -40,7 +40,7 @@
 #define ORIGIN_LINGER_MS 2000          /* at most, after a close answer */
 #define ORIGIN_BACKLOG 8192            /* the kernel caps it at somaxconn */
 
-enum { C_READ, C_WAIT, C_WRITE, C_LINGER };
+enum { C_READ, C_WAIT, C_WRITE, C_LINGER, C_STALL };
 enum { FAIL_NO, FAIL_500, FAIL_RESET };
 
 struct conn {
@@ -54,6 +54,7 @@ struct conn {
 	int open_handles;           /* handles not yet closed (2, then 0: free) */
 	bool closing, reading;
 	bool keep_alive, head_only; /* of the answer being prepared */
+	bool stall;                 /* ?stall=1: half the body, then silence */
 	int fail, status;
 	long body;                  /* octet body bytes (0 with a text body) */
 	uint64_t due_ns;            /* WAIT: answer at this uv_hrtime */
@@ -234,7 +235,7 @@ static void conn_send(struct conn *c, const char *text)
 		c->body = 0;
 	bufs[nb++] = uv_buf_init(c->hdr, (unsigned)build_head(c, text));
 	if (!text && !c->head_only && c->status != 204 && c->status != 304) {
-		for (long left = c->body; left > 0; left -= ORIGIN_CHUNK)
+		for (long left = c->stall ? c->body / 2 : c->body; left > 0; left -= ORIGIN_CHUNK)
 			bufs[nb++] = uv_buf_init(body_chunk,
 						 left < ORIGIN_CHUNK ? (unsigned)left : ORIGIN_CHUNK);
 	}
@@ -295,6 +296,7 @@ static void conn_request(struct conn *c)
 
 	c->keep_alive = r->keep_alive;
 	c->head_only = r->method == HTTPREQ_HEAD;
+	c->stall = r->stall;
 	c->status = r->has_status ? r->status : 200;
 	c->body = r->has_bytes ? r->bytes : cfg.size;
 	c->fail = FAIL_NO;
@@ -398,6 +400,13 @@ static void on_written(uv_write_t *req, int status)
 		return;
 	}
 	atomic_fetch_add(&c->o->n_resp, 1);
+	if (c->stall) {
+		/* a body that stalls half-way: hold the connection, send nothing
+		 * more, close when the idle timeout runs out */
+		c->state = C_STALL;
+		conn_timer(c, atomic_load(&c->o->idle_ms));
+		return;
+	}
 	if (c->keep_alive) {
 		conn_next(c);
 		return;

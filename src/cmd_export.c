@@ -118,6 +118,10 @@ int cmd_export(int argc, char **argv)
 	struct session s;
 	struct timeline tl;
 	char err[512];
+	if (a.out && !a.force && access(a.out, F_OK) == 0) {
+		fprintf(stderr, "concviz: %s exists; use --force to overwrite it\n", a.out);
+		return 2;                     /* before the work, not after */
+	}
 	if (replay_load(a.in, &s, &tl, err, sizeof err) < 0) {
 		fprintf(stderr, "concviz: %s\n", err);
 		session_free(&s);
@@ -128,7 +132,7 @@ int cmd_export(int argc, char **argv)
 		fprintf(stderr, "concviz: note: %s\n", err);
 	FILE *f = a.out ? open_out(a.out, a.force) : stdout;
 	if (!f) {
-		rc = 1;
+		rc = errno == EEXIST ? 2 : 1;   /* an existing OUT is the caller's to allow */
 		goto out;
 	}
 	static char buf[1 << 16];

@@ -38,7 +38,8 @@ static const char serve_usage[] =
 	"  --size BYTES    body size, 0..67108864 (default 10240)\n"
 	"  --fail-rate P   fraction 0..1 of requests answered 500 or reset (default 0)\n"
 	"Per request: GET /any/path?ms=MS&bytes=N&status=CODE overrides the wait,\n"
-	"the body size and the status (200..599). Only GET and HEAD are served.\n";
+	"the body size and the status (200..599); &stall=1 sends the head and half\n"
+	"the body, then nothing (a stalled transfer). Only GET and HEAD are served.\n";
 
 /* Parse s as a whole number in [lo, hi] (digits only); 0 or -1. */
 static int serve_whole(const char *s, long lo, long hi, long *out)

@@ -82,7 +82,9 @@ struct ring *ring_new(size_t slots)
 	while (n < slots)
 		n <<= 1;
 	size_t size = sizeof(struct ring) + n * sizeof(struct ring_slot);
-	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	/* populated now, so that no producer takes a page fault mid-run */
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE,
+		       -1, 0);
 	if (m == MAP_FAILED)
 		return NULL;
 	struct ring *r = m;

@@ -100,6 +100,9 @@ wait_for gantt-async-io "$DONE" && shoot gantt-async-io
 start gantt-procs-cpu run --mode procs --workload cpu
 wait_for gantt-procs-cpu "$DONE" 120 && shoot gantt-procs-cpu
 
+start gantt-async-cpu run --mode async --workload cpu --tasks 12
+wait_for gantt-async-cpu "$DONE" 120 && shoot gantt-async-cpu
+
 start gantt-threads-gil-cpu run --mode threads --workload cpu --gil
 wait_for gantt-threads-gil-cpu "$DONE" 120 && shoot gantt-threads-gil-cpu
 

@@ -77,7 +77,7 @@ cmp -s "$tmp/stdout.csv" "$tmp/t.csv" || fail "stdout export differs from -o exp
 # never overwrite without --force
 echo keep >"$tmp/keep.json"
 "$BIN" export "$tmp/t.cvz" --format chrome -o "$tmp/keep.json" 2>"$tmp/err"; rc=$?
-[ $rc -eq 1 ] || fail "overwrite without --force exited $rc"
+[ $rc -eq 2 ] || fail "overwrite without --force exited $rc (wanted 2, as run --record)"
 grep -q "keep.json exists; use --force to overwrite it" "$tmp/err" || fail "message: $(cat "$tmp/err")"
 [ "$(cat "$tmp/keep.json")" = keep ] || fail "existing output was touched"
 "$BIN" export "$tmp/t.cvz" --format chrome -o "$tmp/keep.json" --force || fail "--force"

@@ -59,7 +59,7 @@ static void test_simple_get(void **state)
 static void test_split_every_byte(void **state)
 {
 	(void)state;
-	const char *s = "\r\nHEAD /x/y?ms=12.5&bytes=77&status=404&z HTTP/1.0\r\n"
+	const char *s = "\r\nHEAD /x/y?ms=12.5&bytes=77&status=404&stall=1&z HTTP/1.0\r\n"
 			"host: h\r\nConnection: Keep-Alive\r\nX-Long:   a b c  \r\n\r\n";
 	size_t n = strlen(s);
 	for (size_t cut = 0; cut <= n; cut++) {
@@ -82,6 +82,7 @@ static void test_split_every_byte(void **state)
 		assert_true(r.ms == 12.5);
 		assert_int_equal(r.bytes, 77);
 		assert_int_equal(r.status, 404);
+		assert_true(r.stall);
 	}
 	/* and byte by byte */
 	struct httpreq r;
@@ -230,6 +231,7 @@ static void test_query_values(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
+		"stall=2", "stall=", "stall", "stall=yes",
 		"ms=", "ms", "ms=-1", "ms=1e3", "ms=nan", "ms=inf", "ms=0x10", "ms=1.2.3", "ms=.",
 		"ms=600000.5", "ms=99999999999999999999999", "bytes=", "bytes=-1", "bytes=1.5",
 		"bytes=67108865", "bytes=999999999999999", "bytes=1k", "status=", "status=99",
