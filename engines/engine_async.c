@@ -536,6 +536,18 @@ static void async_raise_nofile(void)
 	}
 }
 
+/* Undo a half-made loop: clean up curl, close every handle, close the loop
+ * (the thread never ran, so nothing else touches them). */
+static void async_loop_teardown(struct async *a)
+{
+	if (a->multi)
+		curl_multi_cleanup(a->multi);
+	a->multi = NULL;
+	uv_walk(&a->loop, async_close_walk, NULL);
+	uv_run(&a->loop, UV_RUN_DEFAULT);
+	uv_loop_close(&a->loop);
+}
+
 /* Set up the loop, its handles and the multi handle (on the caller's thread,
  * before the loop thread exists). Returns 0 or a negative errno. */
 static int async_setup(struct async *a)
@@ -570,14 +582,8 @@ static int async_setup(struct async *a)
 		curl_multi_setopt(a->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
 		curl_multi_setopt(a->multi, CURLMOPT_MAXCONNECTS, (long)a->limit);
 	}
-	if (rc < 0) {
-		if (a->multi)
-			curl_multi_cleanup(a->multi);
-		a->multi = NULL;
-		uv_walk(&a->loop, async_close_walk, NULL);
-		uv_run(&a->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&a->loop);
-	}
+	if (rc < 0)
+		async_loop_teardown(a);
 	return rc;
 }
 
@@ -644,12 +650,7 @@ int async_start(struct engine *e, struct session *s, char *err, size_t errlen)
 	rc = pthread_create(&a->thread, NULL, async_main, a);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		if (a->multi)
-			curl_multi_cleanup(a->multi);
-		a->multi = NULL;
-		uv_walk(&a->loop, async_close_walk, NULL);
-		uv_run(&a->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&a->loop);
+		async_loop_teardown(a);
 		async_free(a);
 		e->impl = NULL;
 		e->cancel_fn = NULL;

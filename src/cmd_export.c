@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include "commands.h"
 #include "export.h"
-#include "record.h"
+#include "recfile.h"
 #include "session.h"
 #include "timeline.h"
 
@@ -117,19 +117,12 @@ int cmd_export(int argc, char **argv)
 		return rc;
 	struct session s;
 	struct timeline tl;
-	char err[512];
 	if (a.out && !a.force && access(a.out, F_OK) == 0) {
 		fprintf(stderr, "concviz: %s exists; use --force to overwrite it\n", a.out);
 		return 2;                     /* before the work, not after */
 	}
-	if (replay_load(a.in, &s, &tl, err, sizeof err) < 0) {
-		fprintf(stderr, "concviz: %s\n", err);
-		session_free(&s);
-		timeline_free(&tl);
+	if (recfile_load(a.in, &s, &tl) < 0)
 		return 1;
-	}
-	if (err[0])
-		fprintf(stderr, "concviz: note: %s\n", err);
 	FILE *f = a.out ? open_out(a.out, a.force) : stdout;
 	if (!f) {
 		rc = errno == EEXIST ? 2 : 1;   /* an existing OUT is the caller's to allow */

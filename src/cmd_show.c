@@ -18,7 +18,7 @@
 #include <unistd.h>
 #include "canvas.h"
 #include "commands.h"
-#include "record.h"
+#include "recfile.h"
 #include "session.h"
 #include "stats.h"
 #include "timeline.h"
@@ -163,17 +163,8 @@ int cmd_show(int argc, char **argv)
 		return rc;
 	struct session s;
 	struct timeline tl;
-	char err[512] = "";
-	memset(&s, 0, sizeof s);
-	timeline_init(&tl, 0);
-	if (replay_load(o.file, &s, &tl, err, sizeof err) < 0) {
-		if (!err[0])
-			snprintf(err, sizeof err, "%s: cannot read the recording", o.file);
-		fprintf(stderr, "concviz: %s\n", err);
-		timeline_free(&tl);
-		session_free(&s);
+	if (recfile_load(o.file, &s, &tl) < 0)
 		return 1;
-	}
 	rc = show_render(&o, &s, &tl);
 	timeline_free(&tl);
 	session_free(&s);

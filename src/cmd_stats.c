@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
-#include "record.h"
+#include "recfile.h"
 #include "session.h"
 #include "stats.h"
 #include "timeline.h"
@@ -41,23 +41,15 @@ int cmd_stats(int argc, char **argv)
 	}
 	struct session s;
 	struct timeline tl;
-	char err[512];
-	int rc = 0;
-	if (replay_load(path, &s, &tl, err, sizeof err) < 0) {
-		fprintf(stderr, "concviz: %s\n", err);
-		rc = 1;
-	} else {
-		if (err[0])
-			fprintf(stderr, "concviz: note: %s\n", err);
-		struct cv_summary sum;
-		stats_summarize(&s, &tl, &sum);
-		if (json)
-			stats_print_json(stdout, &s, &tl, &sum);
-		else
-			stats_print_line(stdout, &sum);
-		if (fflush(stdout) != 0)
-			rc = 1;
-	}
+	if (recfile_load(path, &s, &tl) < 0)
+		return 1;
+	struct cv_summary sum;
+	stats_summarize(&s, &tl, &sum);
+	if (json)
+		stats_print_json(stdout, &s, &tl, &sum);
+	else
+		stats_print_line(stdout, &sum);
+	int rc = fflush(stdout) != 0 ? 1 : 0;
 	session_free(&s);
 	timeline_free(&tl);
 	return rc;

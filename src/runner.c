@@ -169,6 +169,17 @@ static void runner_judge(struct runner *r)
 	}
 }
 
+/* Hand n popped events to the timeline, the log and the recorder. */
+static void runner_take(struct runner *r, const struct cv_event *buf, size_t n)
+{
+	if (timeline_add_many(&r->tl, buf, n) < 0)
+		runner_fail(r, "concviz: out of memory building the timeline; use fewer tasks");
+	if (runner_log(r, buf, n) < 0)
+		runner_fail(r, "concviz: out of memory keeping the event log; use fewer tasks");
+	if (r->rec && recorder_write(r->rec, buf, n) < 0)
+		runner_fail(r, recorder_error(r->rec));   /* already a whole line */
+}
+
 /* Move waiting events into the timeline, the log and the recorder. */
 size_t runner_drain(struct runner *r)
 {
@@ -180,16 +191,7 @@ size_t runner_drain(struct runner *r)
 	bool engine_done = engine_finished(r->engine);
 	while (total < RUNNER_DRAIN_MAX && (n = ring_pop(runner_ring, buf, RUNNER_BATCH)) > 0) {
 		total += n;
-		if (timeline_add_many(&r->tl, buf, n) < 0)
-			runner_fail(r, "concviz: out of memory building the timeline; use fewer tasks");
-		if (runner_log(r, buf, n) < 0)
-			runner_fail(r, "concviz: out of memory keeping the event log; use fewer tasks");
-		if (r->rec && recorder_write(r->rec, buf, n) < 0) {
-			char msg[256];
-			snprintf(msg, sizeof msg, "concviz: recording failed: %s; check the disk",
-				 recorder_error(r->rec));
-			runner_fail(r, msg);
-		}
+		runner_take(r, buf, n);
 	}
 	if (engine_done && total == 0 && !r->finished) {
 		if (r->tl.run_end >= 0) {
@@ -224,8 +226,7 @@ int runner_record(struct runner *r, const char *path, bool force, char *err, siz
 	if (!rec)
 		return -1;
 	if (r->nlog && recorder_write(rec, r->log, r->nlog) < 0) {
-		snprintf(err, errlen, "concviz: cannot write %s: %s; check the disk", path,
-			 recorder_error(rec));
+		snprintf(err, errlen, "%s", recorder_error(rec));   /* a whole line */
 		char ignored[64];
 		recorder_close(rec, ignored, sizeof ignored);
 		return -1;
@@ -263,14 +264,8 @@ void runner_stop(struct runner *r)
 	struct cv_event buf[RUNNER_BATCH];
 	size_t n;
 	for (;;) {
-		while ((n = ring_pop(runner_ring, buf, RUNNER_BATCH)) > 0) {
-			if (timeline_add_many(&r->tl, buf, n) < 0)
-				runner_fail(r, "concviz: out of memory building the timeline; use fewer tasks");
-			if (runner_log(r, buf, n) < 0)
-				runner_fail(r, "concviz: out of memory keeping the event log; use fewer tasks");
-			if (r->rec)
-				recorder_write(r->rec, buf, n);
-		}
+		while ((n = ring_pop(runner_ring, buf, RUNNER_BATCH)) > 0)
+			runner_take(r, buf, n);
 		if (!ring_skip_stuck(runner_ring, 0) && !ring_skip_stuck(runner_ring, 0))
 			break;
 	}

@@ -17,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "netport.h"
 #include "clock.h"
 #include "emit.h"
 #include "engine.h"
@@ -259,19 +260,6 @@ static void test_io_limit(void **state)
 	run_free(&r);
 }
 
-/* Return a port on 127.0.0.1 where nothing listens. */
-static int dead_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 /* Failures carry their reason and status: http 500, timeout, refused. */
 static void test_io_failures(void **state)
 {
@@ -279,7 +267,7 @@ static void test_io_failures(void **state)
 	char e500[128], slow[128], dead[64];
 	snprintf(e500, sizeof e500, "%s?status=500", url_a);
 	snprintf(slow, sizeof slow, "%s?ms=3000", url_a);
-	snprintf(dead, sizeof dead, "http://127.0.0.1:%d/", dead_port());
+	snprintf(dead, sizeof dead, "http://127.0.0.1:%d/", netport_dead());
 	char *urls[] = { url_a, e500, slow, dead };
 	struct cv_params p = params(WL_IO, 12, 0);
 	p.timeout_ms = 150;

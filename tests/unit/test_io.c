@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "netport.h"
 #include <curl/curl.h>
 #include "io_curl.h"
 #include "origin.h"
@@ -51,19 +52,6 @@ static int teardown(void **state)
 	(void)state;
 	origin_stop(origin);
 	return 0;
-}
-
-/* Return a port on 127.0.0.1 where nothing listens. */
-static int dead_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
 }
 
 /* A plain GET: status 200 and the configured body size. */
@@ -135,7 +123,7 @@ static void test_refused(void **state)
 	struct io_client *c = io_client_new(5000);
 	struct io_result r;
 	char url[128];
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/", dead_port());
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/", netport_dead());
 	assert_int_equal(io_fetch(c, url, &r), -1);
 	assert_int_equal(r.reason, FAIL_REFUSED);
 	assert_int_equal(r.status, 0);
@@ -181,7 +169,7 @@ static void test_proxy_rule(void **state)
 	(void)state;
 	char proxy[64], url[128];
 	struct io_result r;
-	snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", dead_port());
+	snprintf(proxy, sizeof proxy, "http://127.0.0.1:%d", netport_dead());
 	setenv("http_proxy", proxy, 1);
 	struct io_client *c = io_client_new(3000);
 	snprintf(url, sizeof url, "%s/p", base);

@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "netport.h"
 #include "clock.h"
 #include "record.h"
 #include "runner.h"
@@ -180,26 +181,13 @@ static void test_record(void **state)
 	unlink(path);
 }
 
-/* Return a port on 127.0.0.1 where nothing listens. */
-static int dead_port(void)
-{
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof sa;
-	assert_true(fd >= 0);
-	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
-	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	close(fd);
-	return ntohs(sa.sin_port);
-}
-
 /* Given URLs: no ideal latency is set (stats measure it); a URL nobody
  * answers is a runtime failure once the run is over. */
 static void test_given_urls(void **state)
 {
 	(void)state;
 	char dead[64];
-	snprintf(dead, sizeof dead, "http://127.0.0.1:%d/x", dead_port());
+	snprintf(dead, sizeof dead, "http://127.0.0.1:%d/x", netport_dead());
 	char *urls[] = { dead };
 	struct cv_params p = params(MODE_THREADS, WL_IO, 4);
 	p.urls = urls;
