@@ -65,12 +65,20 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->efficiency = out->wall_s > 0 ? out->ideal_s / out->wall_s : 0;
 }
 
+/* Format the one human line of a summary (no newline) into buf. */
+void stats_format_line(char *buf, size_t n, const struct cv_summary *m)
+{
+	snprintf(buf, n, "%s%s %s: %u tasks, %u failed, wall %.3f s, ideal %.3f s, efficiency %.0f%%",
+		 params_mode_name(m->mode), m->gil ? "+gil" : "", params_workload_name(m->workload),
+		 m->tasks, m->failed, m->wall_s, m->ideal_s, m->efficiency * 100);
+}
+
 /* Print the one human line of a summary. */
 void stats_print_line(FILE *f, const struct cv_summary *m)
 {
-	fprintf(f, "%s%s %s: %u tasks, %u failed, wall %.3f s, ideal %.3f s, efficiency %.0f%%\n",
-		params_mode_name(m->mode), m->gil ? "+gil" : "", params_workload_name(m->workload),
-		m->tasks, m->failed, m->wall_s, m->ideal_s, m->efficiency * 100);
+	char line[256];
+	stats_format_line(line, sizeof line, m);
+	fprintf(f, "%s\n", line);
 }
 
 /* Write s as a JSON string literal. */

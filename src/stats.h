@@ -37,6 +37,9 @@ struct cv_summary {
 void stats_summarize(const struct session *s, const struct timeline *tl,
 		     struct cv_summary *out);
 
+/* Format the one human line (no newline) into buf. */
+void stats_format_line(char *buf, size_t n, const struct cv_summary *sum);
+
 /* Print the one human line: mode, workload, tasks, failed, wall, ideal, efficiency. */
 void stats_print_line(FILE *f, const struct cv_summary *sum);
 

@@ -405,7 +405,17 @@ static void view_frame_status(struct canvas *c, int y, const struct view_ctx *ct
 	else if (ctx->vs && ctx->vs->sel_lane >= 0 &&
 		 view_detail(ctx, ctx->vs->sel_lane, ctx->vs->sel_t, buf, sizeof buf))
 		canvas_text(c, 0, y, -1, ROLE_SELECT, 0, buf);
-	else if (ctx->tl && ctx->tl->stall_ns)
+	else if (ctx->done && ctx->s && ctx->tl) {
+		/* the run is over: its summary, as `run --no-ui` prints it */
+		struct cv_summary sum;
+		char line[256];
+		stats_summarize(ctx->s, ctx->tl, &sum);
+		stats_format_line(line, sizeof line, &sum);
+		int x = canvas_printf(c, 0, y, -1, ROLE_GOOD, 0, "done: %s", line);
+		if (ctx->tl->stall_ns)
+			canvas_printf(c, x, y, -1, ROLE_DIM, 0, "; producers waited %.1f ms on a full ring",
+				      (double)ctx->tl->stall_ns / 1e6);
+	} else if (ctx->tl && ctx->tl->stall_ns)
 		canvas_printf(c, 0, y, -1, ROLE_DIM, 0, "producers waited %.1f ms on a full event ring",
 			      (double)ctx->tl->stall_ns / 1e6);
 }

@@ -152,6 +152,8 @@ static void test_gantt_threads_io(void **state)
 	assert_non_null(strstr(ln, "threads ×3"));
 	assert_non_null(strstr(ln, "127.0.0.1:8080"));
 	assert_non_null(strstr(ln, "DONE"));
+	/* a finished run shows its summary on the status line */
+	assert_non_null(strstr(t, "done: threads io: 9 tasks, 1 failed, wall 0.408 s, ideal 0.300 s"));
 	assert_non_null(strstr(line_of(t, 1, ln, sizeof ln), "9/9"));
 	assert_non_null(strstr(ln, "failed 1"));
 	assert_non_null(strstr(t, "thread 1"));
