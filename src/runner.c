@@ -25,11 +25,10 @@
 #include "ring.h"
 #include "runner.h"
 
-#define RUNNER_RING_SLOTS 65536
+#define RUNNER_RING_SLOTS 32768             /* per producer */
 #define RUNNER_BATCH 1024                   /* events popped per ring_pop */
 #define RUNNER_DRAIN_MAX (RUNNER_RING_SLOTS * 2) /* per runner_drain call */
 #define RUNNER_STOP_NS (15ull * 1000000000u) /* runner_stop waits at most this */
-#define RUNNER_HOLE_NS (50ull * 1000000u)   /* a dead producer's hole, skipped */
 #define RUNNER_QUIET_NS (1000ull * 1000000u) /* finished engine, no end marker */
 
 static pthread_mutex_t runner_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -197,7 +196,7 @@ size_t runner_drain(struct runner *r)
 		if (r->tl.run_end >= 0) {
 			r->finished = true;
 			runner_judge(r);
-		} else if (ring_skip_stuck(runner_ring, RUNNER_HOLE_NS) == 0) {
+		} else {
 			/* Ended without its end marker: give up after a quiet second. */
 			uint64_t now = clock_ns();
 			if (runner_quiet_of != r) {
@@ -260,15 +259,12 @@ void runner_stop(struct runner *r)
 	}
 	engine_join(r->engine);
 	r->engine = NULL;
-	/* Every producer is gone: take the rest, skipping holes of dead ones. */
+	/* Every producer is gone: take the rest (a producer killed mid-push
+	 * published nothing, so nothing can be stuck). */
 	struct cv_event buf[RUNNER_BATCH];
 	size_t n;
-	for (;;) {
-		while ((n = ring_pop(runner_ring, buf, RUNNER_BATCH)) > 0)
-			runner_take(r, buf, n);
-		if (!ring_skip_stuck(runner_ring, 0) && !ring_skip_stuck(runner_ring, 0))
-			break;
-	}
+	while ((n = ring_pop(runner_ring, buf, RUNNER_BATCH)) > 0)
+		runner_take(r, buf, n);
 	r->finished = true;
 }
 

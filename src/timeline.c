@@ -272,10 +272,12 @@ static int add_one(struct timeline *tl, const struct cv_event *ev)
 	}
 	int64_t t = (int64_t)(ev->t - tl->origin);
 	struct tl_lane *ln = &tl->lanes[ev->lane];
-	if (ln->n && t < ln->spans[ln->n - 1].t0)
-		t = ln->spans[ln->n - 1].t0;            /* never go back in a lane */
-	if (ln->end >= 0 && t < ln->end && ev->kind != EV_LANE_START)
-		t = ln->end;
+	if (ev->kind != EV_MARK) {                  /* marks belong to the run, not the lane */
+		if (ln->n && t < ln->spans[ln->n - 1].t0)
+			t = ln->spans[ln->n - 1].t0;    /* never go back in a lane */
+		if (ln->end >= 0 && t < ln->end && ev->kind != EV_LANE_START)
+			t = ln->end;
+	}
 	if (t > tl->now)
 		tl->now = t;
 	if (tl->stats.t_first < 0 || t < tl->stats.t_first)

@@ -1,9 +1,13 @@
 /*
  * test_ring.c - the event ring: nothing lost or duplicated, per-producer
  * order kept, with threads and with forked processes, across wrap-around and
- * with a stalled consumer (back-pressure).
+ * with a stalled consumer (back-pressure); causal order across producers;
+ * shards reused past the producer limit; a producer killed mid-stream.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,6 +155,122 @@ static void test_backpressure(void **state)
 	ring_free(r);
 }
 
+struct baton {
+	struct ring *r;
+	_Atomic uint64_t turn;   /* the next event to emit; even = thread A's */
+	uint64_t n;
+};
+
+struct baton_hand {
+	struct baton *b;
+	uint64_t parity;
+};
+
+/* Take turns with the other thread on one lane: emit event k (stamped with
+ * the clock) when turn == k, then pass the turn on. */
+static void *baton_run(void *arg)
+{
+	struct baton_hand *h = arg;
+	struct baton *b = h->b;
+	for (uint64_t k = h->parity; k < b->n; k += 2) {
+		while (atomic_load(&b->turn) != k)
+			sched_yield();
+		struct cv_event ev = { .t = clock_ns(), .arg = k, .lane = 7, .kind = EV_IO };
+		ring_push(b->r, &ev);
+		atomic_store(&b->turn, k + 1);
+	}
+	return NULL;
+}
+
+/* Two producers hand one lane back and forth (as a parent reports a dead
+ * child's lane after reaping it): the consumer, popping all along, sees the
+ * lane's events in the order they happened, though they come from two
+ * producers. */
+static void test_handoff_order(void **state)
+{
+	(void)state;
+	struct baton b = { .r = ring_new(64), .n = 20000 };
+	atomic_init(&b.turn, 0);
+	struct baton_hand ha = { &b, 0 }, hb = { &b, 1 };
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, baton_run, &ha), 0);
+	assert_int_equal(pthread_create(&tb, NULL, baton_run, &hb), 0);
+	struct cv_event buf[16];
+	uint64_t next = 0, idle_since = clock_ns();
+	while (next < b.n) {
+		size_t n = ring_pop(b.r, buf, 1 + next % 16);   /* uneven batches */
+		if (!n)
+			assert_true(clock_ns() - idle_since < 30000000000ull);
+		else
+			idle_since = clock_ns();
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(buf[i].arg, next++);
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	ring_free(b.r);
+}
+
+/* Push one event from a short-lived thread. */
+static void *push_once(void *arg)
+{
+	struct cv_event ev = { .t = 1, .kind = EV_IDLE };
+	ring_push(arg, &ev);
+	return NULL;
+}
+
+/* More producers over time than the ring has shards: the shards of
+ * producers that are gone are reused, and nothing is lost. */
+static void test_many_producers(void **state)
+{
+	(void)state;
+	struct ring *r = ring_new(4);
+	struct cv_event buf[8];
+	size_t got = 0;
+	for (int i = 0; i < 1000; i++) {
+		pthread_t t;
+		assert_int_equal(pthread_create(&t, NULL, push_once, r), 0);
+		pthread_join(t, NULL);
+		got += ring_pop(r, buf, 8);
+	}
+	assert_int_equal(got, 1000);
+	ring_free(r);
+}
+
+/* A producer process killed while pushing leaves no hole: the consumer
+ * gets a prefix of its events, then the other producers' go on. */
+static void test_killed_producer(void **state)
+{
+	(void)state;
+	struct ring *r = ring_new(1024);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		for (uint64_t i = 0;; i++) {
+			struct cv_event ev = { .t = clock_ns(), .arg = i, .lane = 1, .kind = EV_CPU };
+			ring_push(r, &ev);
+		}
+	}
+	struct cv_event buf[256];
+	uint64_t next = 0;
+	while (next < 5000) {
+		size_t n = ring_pop(r, buf, 256);
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(buf[i].arg, next++);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	size_t n;
+	while ((n = ring_pop(r, buf, 256)) > 0)
+		for (size_t i = 0; i < n; i++)
+			assert_int_equal(buf[i].arg, next++);
+	struct cv_event mine = { .t = clock_ns(), .arg = 42, .lane = 2, .kind = EV_IO };
+	ring_push(r, &mine);
+	assert_int_equal(ring_pop(r, buf, 256), 1);
+	assert_int_equal(buf[0].arg, 42);
+	ring_free(r);
+}
+
 /* Absurd sizes are refused. */
 static void test_bad_size(void **state)
 {
@@ -170,6 +290,9 @@ int main(void)
 		cmocka_unit_test(test_processes),
 		cmocka_unit_test(test_wraparound),
 		cmocka_unit_test(test_backpressure),
+		cmocka_unit_test(test_handoff_order),
+		cmocka_unit_test(test_many_producers),
+		cmocka_unit_test(test_killed_producer),
 		cmocka_unit_test(test_bad_size),
 	};
 	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);
