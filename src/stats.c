@@ -3,26 +3,13 @@
  *
  * Wall time is taken between the run's begin and end marks (or the first and
  * newest event while a run is still going). The ideal time is what a perfect
- * scheduler would need with the same pool: see stats.h.
+ * scheduler would need with the same pool: see stats.h. Everything comes
+ * from running totals of the timeline: a summary costs O(1), so views can
+ * show one on every frame.
  */
 #include <math.h>
 #include <string.h>
 #include "stats.h"
-
-/* Mean duration of the ended tasks, in ms (0 when none). */
-static double mean_task_ms(const struct timeline *tl)
-{
-	double sum = 0;
-	size_t n = 0;
-	for (size_t i = 0; i < tl->ntasks; i++) {
-		const struct tl_task *t = &tl->tasks[i];
-		if (t->t_begin >= 0 && t->t_end >= t->t_begin && t->state == TASK_DONE) {
-			sum += (double)(t->t_end - t->t_begin);
-			n++;
-		}
-	}
-	return n ? sum / (double)n / 1e6 : 0;
-}
 
 /* Compute the summary of the run in tl described by s. */
 void stats_summarize(const struct session *s, const struct timeline *tl, struct cv_summary *out)
@@ -45,18 +32,15 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	if (p->workload == WL_IO) {
 		/* only the work that was done: a run cut short, or still going,
 		 * is measured against the ideal time of its ended tasks */
-		uint32_t worked = 0;
-		for (size_t i = 0; i < tl->ntasks; i++)
-			worked += tl->tasks[i].state == TASK_DONE ||
-				  (tl->tasks[i].state == TASK_FAILED && tl->tasks[i].reason != FAIL_CANCELLED);
+		uint32_t worked = tl->stats.done + tl->stats.failed - tl->stats.cancelled;
 		int inflight = out->workers < (int)out->tasks ? out->workers : (int)out->tasks;
-		double lat = s->ideal_latency_ms > 0 ? s->ideal_latency_ms : mean_task_ms(tl);
+		double mean_ms = tl->stats.done_timed ?
+			(double)tl->stats.done_task_ns / tl->stats.done_timed / 1e6 : 0;
+		double lat = s->ideal_latency_ms > 0 ? s->ideal_latency_ms : mean_ms;
 		if (inflight > 0)
 			out->ideal_s = ceil((double)worked / inflight) * lat / 1e3;
 	} else {
-		uint64_t cpu = 0;
-		for (size_t i = 0; i < tl->ntasks; i++)
-			cpu += tl->tasks[i].cpu_ns;
+		uint64_t cpu = tl->stats.task_cpu_ns;
 		int par = out->workers < s->cores ? out->workers : s->cores;
 		if (p->mode == MODE_SEQ || par < 1)
 			par = 1;

@@ -13,6 +13,8 @@
  * blocks.
  */
 #include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "timeline.h"
@@ -29,16 +31,61 @@ void timeline_init(struct timeline *tl, uint64_t origin)
 	tl->stats.t_first = -1;
 }
 
+static void arr_free(void *p, size_t bytes);
+
 /* Free everything the timeline owns. */
 void timeline_free(struct timeline *tl)
 {
 	for (size_t i = 0; i < tl->nlanes; i++) {
-		free(tl->lanes[i].spans);
-		free(tl->lanes[i].blocks);
+		struct tl_lane *ln = &tl->lanes[i];
+		arr_free(ln->spans, ln->cap * sizeof *ln->spans);
+		arr_free(ln->blocks, ln->blocks_cap * sizeof *ln->blocks);
 	}
-	free(tl->lanes);
-	free(tl->tasks);
+	arr_free(tl->lanes, tl->lanes_cap * sizeof *tl->lanes);
+	arr_free(tl->tasks, tl->tasks_cap * sizeof *tl->tasks);
 	memset(tl, 0, sizeof *tl);
+}
+
+#define TL_MAP_MIN ((size_t)1 << 20)  /* arrays this large get a mapping of their own */
+
+/* Round bytes up to whole pages. */
+static size_t page_round(size_t bytes)
+{
+	static size_t pg;
+	if (!pg)
+		pg = (size_t)sysconf(_SC_PAGESIZE);
+	return (bytes + pg - 1) / pg * pg;
+}
+
+/* Resize an array of old bytes to new bytes (new > old): realloc while it
+ * is small; once large, a mapping of its own that mremap grows without
+ * copying (a long run's span arrays are hundreds of MB). NULL on failure,
+ * with the old array intact. */
+static void *arr_resize(void *p, size_t old, size_t new)
+{
+	if (new < TL_MAP_MIN)
+		return realloc(p, new);
+	void *q;
+	if (old < TL_MAP_MIN) {
+		q = mmap(NULL, page_round(new), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (q == MAP_FAILED)
+			return NULL;
+		if (old)
+			memcpy(q, p, old);
+		free(p);
+		return q;
+	}
+	q = mremap(p, page_round(old), page_round(new), MREMAP_MAYMOVE);
+	return q == MAP_FAILED ? NULL : q;
+}
+
+/* Free an array of `bytes` bytes made by arr_resize. */
+static void arr_free(void *p, size_t bytes)
+{
+	if (bytes >= TL_MAP_MIN)
+		munmap(p, page_round(bytes));
+	else
+		free(p);
 }
 
 /* Grow an array to hold at least want elements; 0 or -ENOMEM. */
@@ -48,8 +95,8 @@ static int grow(void **arr, size_t *cap, size_t want, size_t elem)
 		return 0;
 	size_t n = *cap ? *cap : 16;
 	while (n < want)
-		n += n / 4 + 64;       /* mremap makes big growths cheap; waste <= 25 % */
-	void *p = realloc(*arr, n * elem);
+		n += n / 4 + 64;       /* waste <= 25 %; growing costs no copy once mapped */
+	void *p = arr_resize(*arr, *cap * elem, n * elem);
 	if (!p)
 		return -ENOMEM;
 	*arr = p;
@@ -108,8 +155,10 @@ static void close_last(struct timeline *tl, struct tl_lane *ln, int64_t t)
 	ln->cum[tl_span_display(s)] += d;
 	ln->ns[s->state] += d;
 	tl->stats.ns[s->state] += d;
-	if (s->state == ST_CPU && s->task != CV_NO_TASK && s->task < tl->ntasks)
+	if (s->state == ST_CPU && s->task != CV_NO_TASK && s->task < tl->ntasks) {
 		tl->tasks[s->task].cpu_ns += d;
+		tl->stats.task_cpu_ns += d;
+	}
 }
 
 /* Start a new span on lane ln at t; 0 or -ENOMEM. Merges repeats. */
@@ -179,6 +228,12 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 			tk->lane = ev->lane;
 		if (failed && tk->t_begin >= 0)
 			mark_failed(tl, ln, ev->task, tk->t_begin);
+		if (!failed && tk->t_begin >= 0) {
+			tl->stats.done_task_ns += (uint64_t)(t - tk->t_begin);
+			tl->stats.done_timed++;
+		}
+		if (failed && tk->reason == FAIL_CANCELLED)
+			tl->stats.cancelled++;
 	}
 	if (failed) {
 		ln->failed++;
@@ -191,8 +246,11 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 	if (ln->cur_task == ev->task)
 		ln->cur_task = CV_NO_TASK;
 	int rc = ln->end >= 0 ? 0 : push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
-	if (!failed && ev->aux && ev->task != CV_NO_TASK)
-		tl->tasks[ev->task].cpu_ns = (uint64_t)ev->aux * 1000; /* measured wins */
+	if (!failed && ev->aux && ev->task != CV_NO_TASK) {   /* measured CPU time wins */
+		struct tl_task *tk = &tl->tasks[ev->task];
+		tl->stats.task_cpu_ns += (uint64_t)ev->aux * 1000 - tk->cpu_ns;
+		tk->cpu_ns = (uint64_t)ev->aux * 1000;
+	}
 	return rc;
 }
 

@@ -88,6 +88,11 @@ struct tl_stats {
 	uint64_t bytes;
 	int64_t t_first, t_last; /* first and newest event, ns from origin */
 	uint64_t events;
+	/* kept as events arrive, so that a summary costs O(1) per frame */
+	uint64_t task_cpu_ns;    /* sum of the tasks' cpu_ns */
+	uint64_t done_task_ns;   /* sum of begin-to-end times of done tasks */
+	uint32_t done_timed;     /* done tasks with a begin time */
+	uint32_t cancelled;      /* failed as cancelled */
 };
 
 #define TL_RECENT 1024  /* newest raw events kept for the log view */

@@ -270,6 +270,33 @@ static void test_stats_by_hand(void **state)
 	timeline_free(&tl);
 }
 
+/* A lane long enough for its arrays to move into their own mappings (and
+ * grow there) keeps every span and answers queries right. */
+static void test_long_lane(void **state)
+{
+	(void)state;
+	struct timeline tl;
+	timeline_init(&tl, 1);
+	const uint32_t n = 300000;             /* 4.8 MB of spans */
+	put(&tl, 1, 0, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
+	for (uint32_t i = 0; i < n; i++)
+		put(&tl, 1 + 10ull * i, 0, i / 2, i % 2 ? EV_IO : EV_CPU, 0, 0, 0);
+	put(&tl, 1 + 10ull * n, 0, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	assert_int_equal(tl.lanes[0].n, n);
+	uint64_t acc[ST_COUNT] = { 0 };
+	timeline_time_in(&tl, 0, 0, 10 * (int64_t)n, acc);
+	assert_int_equal(acc[ST_CPU], 5ull * n);
+	assert_int_equal(acc[ST_IO], 5ull * n);
+	size_t first, k = timeline_range(&tl, 0, 10 * 1000, 10 * 2000, &first);
+	assert_int_equal(first, 1000);
+	assert_int_equal(k, 1000);
+	uint8_t st[4];
+	timeline_buckets(&tl, 0, 10 * 7, 10, 4, st, NULL);
+	assert_int_equal(st[0], ST_IO);          /* span 7 */
+	assert_int_equal(st[1], ST_CPU);
+	timeline_free(&tl);
+}
+
 /* Malformed events are refused without changing anything. */
 static void test_malformed(void **state)
 {
@@ -295,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_random_vs_reference),
 		cmocka_unit_test(test_range_vs_scan),
 		cmocka_unit_test(test_stats_by_hand),
+		cmocka_unit_test(test_long_lane),
 		cmocka_unit_test(test_malformed),
 	};
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
