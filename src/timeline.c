@@ -40,6 +40,7 @@ void timeline_free(struct timeline *tl)
 		struct tl_lane *ln = &tl->lanes[i];
 		arr_free(ln->spans, ln->cap * sizeof *ln->spans);
 		arr_free(ln->blocks, ln->blocks_cap * sizeof *ln->blocks);
+		arr_free(ln->block_t0, ln->block_t0_cap * sizeof *ln->block_t0);
 	}
 	arr_free(tl->lanes, tl->lanes_cap * sizeof *tl->lanes);
 	arr_free(tl->tasks, tl->tasks_cap * sizeof *tl->tasks);
@@ -178,12 +179,15 @@ static int push_span(struct timeline *tl, struct tl_lane *ln, int64_t t, int sta
 	}
 	if (ln->n == ln->cap && grow((void **)&ln->spans, &ln->cap, ln->n + 1, sizeof *ln->spans))
 		return -ENOMEM;
-	if (ln->n % TL_BLOCK == 0 && ln->nblocks == ln->blocks_cap &&
-	    grow((void **)&ln->blocks, &ln->blocks_cap, ln->nblocks + 1, sizeof *ln->blocks))
+	if (ln->n % TL_BLOCK == 0 &&
+	    (grow((void **)&ln->blocks, &ln->blocks_cap, ln->nblocks + 1, sizeof *ln->blocks) ||
+	     grow((void **)&ln->block_t0, &ln->block_t0_cap, ln->nblocks + 1, sizeof *ln->block_t0)))
 		return -ENOMEM;
 	close_last(tl, ln, t);
-	if (ln->n % TL_BLOCK == 0)
+	if (ln->n % TL_BLOCK == 0) {
+		ln->block_t0[ln->nblocks] = t;
 		memcpy(ln->blocks[ln->nblocks++], ln->cum, sizeof ln->cum);
+	}
 	ln->spans[ln->n++] = (struct tl_span){ t, task, (uint8_t)state, 0, ln->task_seq };
 	return 0;
 }
@@ -378,8 +382,21 @@ int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n)
 /* Return the index of the last span of ln starting at or before t, or -1. */
 static long find_span(const struct tl_lane *ln, int64_t t)
 {
-	size_t lo = 0, hi = ln->n;          /* answer in [lo-1, hi) */
+	/* first the dense block start times, then one block of spans */
+	size_t lo = 0, hi = ln->nblocks;    /* block answer in [lo-1, hi) */
 	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (ln->block_t0[mid] <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;                  /* before the first span */
+	size_t b = lo - 1;
+	lo = b * TL_BLOCK;
+	hi = (b + 1) * TL_BLOCK < ln->n ? (b + 1) * TL_BLOCK : ln->n;
+	while (lo < hi) {                   /* span answer in [lo-1, hi) */
 		size_t mid = lo + (hi - lo) / 2;
 		if (ln->spans[mid].t0 <= t)
 			lo = mid + 1;
@@ -473,28 +490,49 @@ static const uint8_t priority[ST_COUNT] = {
 	[ST_IO] = 5, [ST_CPU] = 6, [ST_LOCK] = 7, [ST_FAILED] = 8,
 };
 
+/* Return the last index in [lo, hi) of a sorted array of n values (read by
+ * at(i)) that is <= t, given that value lo is <= t; gallops forward from lo,
+ * so a nearby answer costs O(log distance). */
+#define GALLOP(lo, n, at, t)                                                  \
+	do {                                                                  \
+		long g_hi = (lo) + 1, g_step = 1;                             \
+		while (g_hi < (n) && (at(g_hi)) <= (t)) {                     \
+			(lo) = g_hi;                                          \
+			g_step *= 2;                                          \
+			g_hi = (lo) + g_step;                                 \
+		}                                                             \
+		if (g_hi > (n))                                               \
+			g_hi = (n);                                           \
+		while (g_hi - (lo) > 1) {                                     \
+			long g_mid = (lo) + (g_hi - (lo)) / 2;                \
+			if ((at(g_mid)) <= (t))                               \
+				(lo) = g_mid;                                 \
+			else                                                  \
+				g_hi = g_mid;                                 \
+		}                                                             \
+	} while (0)
+
+#define SPAN_T0(i) (ln->spans[i].t0)
+#define BLOCK_T0(i) (ln->block_t0[i])
+
 /* Return the last span index whose t0 <= t, searching forward from `from`
- * (a span starting at or before t, or -1): galloping, so neighbouring
- * buckets cost O(log distance) and touch nearby memory. */
+ * (a span starting at or before t, or -1). It gallops over the dense array
+ * of block start times first, then searches one block of TL_BLOCK spans:
+ * a few cache lines per bucket, however long the lane. */
 static long find_span_from(const struct tl_lane *ln, long from, int64_t t)
 {
-	long n = (long)ln->n, lo = from, step = 1, hi = from + 1;
-	while (hi < n && ln->spans[hi].t0 <= t) {
-		lo = hi;
-		step *= 2;
-		hi = lo + step;
-	}
-	if (hi > n)
-		hi = n;
-	while (hi - lo > 1) {            /* spans[lo].t0 <= t < spans[hi].t0 */
-		long mid = lo + (hi - lo) / 2;
-		if (ln->spans[mid].t0 <= t)
-			lo = mid;
-		else
-			hi = mid;
-	}
+	long b = from < 0 ? 0 : from / TL_BLOCK;
+	if (from < 0 && (!ln->n || ln->spans[0].t0 > t))
+		return -1;
+	GALLOP(b, (long)ln->nblocks, BLOCK_T0, t);
+	long lo = b * TL_BLOCK > from ? b * TL_BLOCK : from;
+	long end = (b + 1) * TL_BLOCK < (long)ln->n ? (b + 1) * TL_BLOCK : (long)ln->n;
+	GALLOP(lo, end, SPAN_T0, t);
 	return lo;
 }
+
+#undef SPAN_T0
+#undef BLOCK_T0
 
 /* Pick the dominant state of per-state times d (ST_NONE when all zero). */
 static int dominant(const uint64_t d[ST_COUNT])

@@ -10,7 +10,8 @@
  * start_mono_ns, or the first event's time when none was set).
  *
  * Costs: adding an event is amortised O(1); memory is 16 bytes per span plus
- * 72 bytes per 64 spans of state prefix sums (about 17.1 bytes per span).
+ * 80 bytes per 64 spans of state prefix sums and block start times (about
+ * 17.3 bytes per span).
  * Range queries cost O(log n + k); the dominant state of a time bucket costs
  * O(log n) (binary search plus at most one 64-span block scan per end),
  * so drawing a lane costs O(width * log n) whatever the number of events.
@@ -56,6 +57,8 @@ struct tl_lane {
 	size_t n, cap;
 	uint64_t (*blocks)[ST_COUNT]; /* blocks[b][s]: ns in state s before span b*TL_BLOCK */
 	size_t nblocks, blocks_cap;
+	int64_t *block_t0;  /* block_t0[b] = spans[b*TL_BLOCK].t0: a dense index to search */
+	size_t block_t0_cap;
 	int64_t end;        /* when the lane ended, or -1 while alive */
 	bool started, crashed;
 	uint64_t pid;       /* from EV_LANE_START */
