@@ -133,9 +133,11 @@ test: test-deps $(BIN) $(TESTS)
 unit: test-deps $(TESTS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS)
 
-# The unit tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The whole suite (unit and end-to-end) built with AddressSanitizer +
+# UndefinedBehaviorSanitizer; any report fails the test that saw it.
 asan:
-	$(MAKE) BUILD=build/asan SAN=address,undefined OPT="-O1 -g" BIN=build/asan/concviz test UNIT_ONLY=1
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	$(MAKE) BUILD=build/asan SAN=address,undefined OPT="-O1 -g" BIN=build/asan/concviz test
 
 # The threaded and forked tests built with ThreadSanitizer.
 tsan:

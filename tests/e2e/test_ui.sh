@@ -64,6 +64,20 @@ for size in 80x24 20x6 120x40; do
 	fi
 done
 check ui "back at 120x40: lanes are drawn again" '^pid [0-9]+'
+# a resize storm: 60 sizes, big and tiny, with no pause between them
+i=0
+while [ $i -lt 60 ]; do
+	w=$((20 + (i * 37) % 140)) h=$((6 + (i * 13) % 40))
+	tm resize-window -t ui -x $w -y $h
+	i=$((i + 1))
+done
+tm resize-window -t ui -x 120 -y 40
+if tm_screen ui | grep -q '^EXIT='; then
+	fail "resize storm: the program died"
+else
+	pass "resize storm (60 sizes from 20x6 up): still alive"
+fi
+check ui "after the storm: lanes are drawn at 120x40" '^pid [0-9]+'
 
 # --- quitting restores the terminal ----------------------------------------------
 tm_keys ui q
