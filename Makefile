@@ -23,6 +23,10 @@ TEST_TOOLS   := tmux python3
 DEB_tmux     := tmux
 DEB_python3  := python3
 
+# Quiet build lines ("  CC  src/ring.c"); `make V=1` shows the commands.
+Q  := $(if $(V),,@)
+SAY = $(if $(V),@:,@printf '  %-6s %s\n')
+
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer,)
@@ -106,14 +110,17 @@ CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(SAY) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(SAY) AR $@
+	$(Q)$(AR) rcs $@ $^
 
 $(BIN): $(MAIN_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
+	$(SAY) LINK $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(DEP_LIBS)
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d)
 
@@ -124,7 +131,8 @@ run: $(BIN)
 
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
+	$(SAY) CC $<
+	$(Q)$(CC) $(CPPFLAGS) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
 
 # Unit tests, then end-to-end tests of the real binary; one summary line.
 test: test-deps $(BIN) $(TESTS)
@@ -155,7 +163,8 @@ valgrind: $(BIN)
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB) $(BUILD)/config.mk
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
+	$(SAY) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
 bench: $(BIN) $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
@@ -169,7 +178,8 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/config.mk
 	$(call ensure_pkgs,,$(FUZZ_CC))
 	$(call ensure_debs,libclang-rt-dev)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+	$(SAY) FUZZ $<
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(LIB_SRCS) $(DEP_LIBS)
 
 fuzz: $(FUZZERS)
