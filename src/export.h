@@ -29,10 +29,6 @@ int export_chrome(FILE *f, const struct session *s, const struct timeline *tl);
 /* Write the run as CSV (header row + one row per span) to f; 0 or -EIO. */
 int export_csv(FILE *f, const struct session *s, const struct timeline *tl);
 
-/* Return the exported name of a state span: "cpu", "io", "gil-wait",
- * "queued", "poll", "callback", "idle" ("none" for ST_NONE). */
-const char *export_state_name(int state);
-
 /* Write an unsigned decimal integer. */
 static inline void export_put_u64(FILE *f, uint64_t v)
 {

@@ -19,42 +19,11 @@
 #include <string.h>
 #include "event.h"
 #include "params.h"
+#include "stats.h"
 
 #ifndef CV_VERSION
 #define CV_VERSION "dev"
 #endif
-
-/* Return the exported name of a state (see export.h). */
-const char *export_state_name(int state)
-{
-	static const char *const names[ST_COUNT] = {
-		[ST_NONE] = "none",   [ST_IDLE] = "idle", [ST_QUEUED] = "queued",
-		[ST_CPU] = "cpu",     [ST_IO] = "io",     [ST_LOCK] = "gil-wait",
-		[ST_POLL] = "poll",   [ST_CALLBACK] = "callback", [ST_FAILED] = "failed",
-	};
-	return state >= 0 && state < ST_COUNT ? names[state] : "?";
-}
-
-/* Write s as a JSON string literal (quoted, escaped; bytes >= 0x80 pass). */
-static void put_json(FILE *f, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	putc_unlocked('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = *p;
-		if (c == '"' || c == '\\') {
-			putc_unlocked('\\', f);
-			putc_unlocked(c, f);
-		} else if (c < 0x20) {
-			fputs_unlocked("\\u00", f);
-			putc_unlocked(hex[c >> 4], f);
-			putc_unlocked(hex[c & 15], f);
-		} else {
-			putc_unlocked(c, f);
-		}
-	}
-	putc_unlocked('"', f);
-}
 
 /* Write ns as microseconds with exactly three decimals ("-12.345"). */
 static void put_us(FILE *f, int64_t ns)
@@ -81,7 +50,7 @@ static void put_metadata(FILE *f, const struct session *s, size_t nlanes)
 	snprintf(pname, sizeof pname, "concviz %s %s%s", params_mode_name(s->params.mode),
 		 params_workload_name(s->params.workload), s->params.gil ? " gil" : "");
 	fputs_unlocked("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":", f);
-	put_json(f, pname);
+	stats_json_string(f, pname);
 	fputs_unlocked("}}", f);
 	for (size_t l = 0; l < nlanes; l++) {
 		const char *name = session_lane_name(s, (uint32_t)l);
@@ -93,7 +62,7 @@ static void put_metadata(FILE *f, const struct session *s, size_t nlanes)
 		fputs_unlocked(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
 		export_put_u64(f, l + 1);
 		fputs_unlocked(",\"args\":{\"name\":", f);
-		put_json(f, name);
+		stats_json_string(f, name);
 		fputs_unlocked("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
 		export_put_u64(f, l + 1);
 		fputs_unlocked(",\"args\":{\"sort_index\":", f);
@@ -109,10 +78,10 @@ static void put_task_args(FILE *f, const struct session *s, const struct timelin
 	export_put_u64(f, t);
 	if (s->params.workload == WL_IO) {
 		fputs_unlocked(",\"url\":", f);
-		put_json(f, session_task_name(s, t));
+		stats_json_string(f, session_task_name(s, t));
 	} else {
 		fputs_unlocked(",\"name\":", f);
-		put_json(f, session_task_name(s, t));
+		stats_json_string(f, session_task_name(s, t));
 		fputs_unlocked(",\"n\":", f);
 		export_put_u64(f, s->params.cpu_base + t);
 	}
@@ -144,7 +113,7 @@ static void put_spans(FILE *f, const struct session *s, const struct timeline *t
 		if (sp->state == ST_NONE || sp->state == ST_IDLE)
 			continue;
 		int64_t end = timeline_span_end(tl, l, i);
-		const char *name = export_state_name(sp->state);
+		const char *name = timeline_state_name(sp->state);
 		fputs_unlocked(",\n{\"name\":\"", f);
 		fputs_unlocked(name, f);
 		fputs_unlocked("\",\"cat\":\"", f);
@@ -194,9 +163,9 @@ static void put_other(FILE *f, const struct session *s, const struct timeline *t
 {
 	const struct cv_params *p = &s->params;
 	fputs_unlocked("\"otherData\":{\"exported_by\":\"concviz " CV_VERSION "\",\"mode\":", f);
-	put_json(f, params_mode_name(p->mode));
+	stats_json_string(f, params_mode_name(p->mode));
 	fputs_unlocked(",\"workload\":", f);
-	put_json(f, params_workload_name(p->workload));
+	stats_json_string(f, params_workload_name(p->workload));
 	fprintf(f, ",\"workers\":%d,\"tasks\":%d,\"gil\":%s,\"switch_ms\":", p->workers, p->tasks,
 		p->gil ? "true" : "false");
 	put_num(f, p->switch_ms);
@@ -215,7 +184,7 @@ static void put_other(FILE *f, const struct session *s, const struct timeline *t
 		fprintf(f, ",\"cpu_base\":%llu", (unsigned long long)p->cpu_base);
 	}
 	fputs_unlocked(",\"host\":", f);
-	put_json(f, s->host);
+	stats_json_string(f, s->host);
 	fprintf(f, ",\"cores\":%d,\"start_unix_ns\":%lld,\"events\":%llu}", s->cores,
 		(long long)s->start_unix_ns, (unsigned long long)tl->stats.events);
 }

@@ -65,19 +65,27 @@ void stats_print_line(FILE *f, const struct cv_summary *m)
 	fprintf(f, "%s\n", line);
 }
 
-/* Write s as a JSON string literal. */
+/* Write s as a JSON string literal (quoted; '"', '\\' and control bytes
+ * escaped; UTF-8 passes as is). Used per span by the Chrome export: no
+ * formatting calls. */
 void stats_json_string(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; c && *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
-		else
-			fputc(*c, f);
+	static const char hex[] = "0123456789abcdef";
+	putc_unlocked('"', f);
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		unsigned char c = *p;
+		if (c == '"' || c == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked(c, f);
+		} else if (c < 0x20) {
+			fputs_unlocked("\\u00", f);
+			putc_unlocked(hex[c >> 4], f);
+			putc_unlocked(hex[c & 15], f);
+		} else {
+			putc_unlocked(c, f);
+		}
 	}
-	fputc('"', f);
+	putc_unlocked('"', f);
 }
 
 /* Print the summary and per-lane times as one JSON object. */

@@ -110,8 +110,8 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 {
 	const struct view_state *vs = ctx->vs;
 	const struct timeline *tl = ctx->tl;
-	/* Shades only tell tasks apart when a task is wider than a cell; with
-	 * many spans per cell skip the per-cell task lookup (half the cost). */
+	/* Shades only tell tasks apart when a task is wider than a cell: with
+	 * many spans per cell, alternating them would be noise, so no tasks. */
 	size_t first;
 	size_t nspans = timeline_range(tl, (size_t)l, vs->t0, vs->t0 + (int64_t)gw * vs->span_ns, &first);
 	bool want_tasks = nspans <= 2 * (size_t)gw;

@@ -126,45 +126,42 @@ static int clients_concurrent(int port)
 	return answered == CONNS ? 0 : 1;
 }
 
+/* Send one request on fd and read its whole response; 0 or 1 on error. */
+static int roundtrip(int fd, const char *req, size_t len)
+{
+	static char buf[1 << 16];
+	struct peer p = { .fd = fd };
+	if (send(fd, req, len, MSG_NOSIGNAL) < 0)
+		return 1;
+	for (bool done = false; !done;) {
+		ssize_t k = recv(fd, buf, sizeof buf, 0);
+		if (k <= 0)
+			return 1;
+		done = peer_take(&p, buf, (size_t)k);
+	}
+	return 0;
+}
+
 /* Child: sequential keep-alive requests on one connection; bulk bodies. */
 static int clients_sequential(int port)
 {
-	static char buf[1 << 16];
 	int fd = dial(port);
 	if (fd < 0)
 		return 1;
 	const int n = 5000;
 	double t0 = now_ms();
-	for (int i = 0; i < n; i++) {
-		struct peer p = { .fd = fd };
-		const char req[] = "GET /k?ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-		if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0)
+	static const char req[] = "GET /k?ms=0 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	for (int i = 0; i < n; i++)
+		if (roundtrip(fd, req, sizeof req - 1))
 			return 1;
-		bool done = false;
-		while (!done) {
-			ssize_t k = recv(fd, buf, sizeof buf, 0);
-			if (k <= 0)
-				return 1;
-			done = peer_take(&p, buf, (size_t)k);
-		}
-	}
 	double t1 = now_ms();
 	printf("%-44s %8.0f req/s\n", "keep-alive GETs on one connection", n / ((t1 - t0) / 1e3));
 	const int big = 8;
 	double t2 = now_ms();
-	for (int i = 0; i < big; i++) {
-		struct peer p = { .fd = fd };
-		const char req[] = "GET /big?ms=0&bytes=67108864 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-		if (send(fd, req, sizeof req - 1, MSG_NOSIGNAL) < 0)
+	static const char big_req[] = "GET /big?ms=0&bytes=67108864 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+	for (int i = 0; i < big; i++)
+		if (roundtrip(fd, big_req, sizeof big_req - 1))
 			return 1;
-		bool done = false;
-		while (!done) {
-			ssize_t k = recv(fd, buf, sizeof buf, 0);
-			if (k <= 0)
-				return 1;
-			done = peer_take(&p, buf, (size_t)k);
-		}
-	}
 	double t3 = now_ms();
 	printf("%-44s %8.0f MiB/s\n", "64 MiB bodies, one connection", big * 64 / ((t3 - t2) / 1e3));
 	close(fd);
