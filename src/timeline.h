@@ -13,7 +13,8 @@
  * 80 bytes per 64 spans of state prefix sums and block start times (about
  * 17.3 bytes per span).
  * Range queries cost O(log n + k); the dominant state of a time bucket costs
- * O(log n) (binary search plus at most one 64-span block scan per end),
+ * O(log n) (a search of the dense block start times plus about half a
+ * 64-span block per end),
  * so drawing a lane costs O(width * log n) whatever the number of events.
  *
  * Single-threaded: only the consumer thread touches a timeline.

@@ -103,11 +103,31 @@ static void ref_time_in(const struct ref *r, int64_t a, int64_t b, uint64_t acc[
 	}
 }
 
+/* Check 97 buckets of width w from a random start against the reference. */
+static void check_buckets(const struct timeline *tl, const struct ref *r, size_t l, int64_t w, int64_t end)
+{
+	static const uint8_t prio[ST_COUNT] = { 0, 1, 2, 6, 5, 7, 3, 4, 8 };
+	int64_t t0 = (int64_t)(rnd() % (uint64_t)(end + 1)) - 500;
+	uint8_t st[97];
+	uint32_t tk[97];
+	timeline_buckets(tl, l, t0, w, 97, st, tk);
+	for (int i = 0; i < 97; i++) {
+		uint64_t want[ST_COUNT];
+		ref_time_in(r, t0 + i * w, t0 + (i + 1) * w, want);
+		int best = ST_NONE;
+		for (int s = 1; s < ST_COUNT; s++)
+			if (want[s] > want[best] || (want[s] && want[s] == want[best] && prio[s] > prio[best]))
+				best = s;
+		if (best != ST_NONE && want[best] == 0)
+			best = ST_NONE;
+		assert_int_equal(st[i], best);
+	}
+}
+
 /* Time-in-state and bucket summaries match the reference on random streams. */
 static void test_random_vs_reference(void **state)
 {
 	(void)state;
-	static const uint8_t prio[ST_COUNT] = { 0, 1, 2, 6, 5, 7, 3, 4, 8 };
 	for (int round = 0; round < 20; round++) {
 		struct timeline tl;
 		timeline_init(&tl, 1000);
@@ -125,23 +145,12 @@ static void test_random_vs_reference(void **state)
 				for (int s = 1; s < ST_COUNT; s++)
 					assert_int_equal(got[s], want[s]);
 			}
-			/* buckets: 97 buckets over a random window */
-			int64_t w = 1 + (int64_t)(rnd() % 900);
-			int64_t t0 = (int64_t)(rnd() % (uint64_t)(end + 1)) - 500;
-			uint8_t st[97];
-			uint32_t tk[97];
-			timeline_buckets(&tl, (size_t)l, t0, w, 97, st, tk);
-			for (int i = 0; i < 97; i++) {
-				uint64_t want[ST_COUNT];
-				ref_time_in(&refs[l], t0 + i * w, t0 + (i + 1) * w, want);
-				int best = ST_NONE;
-				for (int s = 1; s < ST_COUNT; s++)
-					if (want[s] > want[best] || (want[s] && want[s] == want[best] && prio[s] > prio[best]))
-						best = s;
-				if (best != ST_NONE && want[best] == 0)
-					best = ST_NONE;
-				assert_int_equal(st[i], best);
-			}
+			/* buckets: 97 over a random window, a span or less wide,
+			 * then wider ones, up to hundreds of spans per bucket
+			 * (the prefix-sum path) */
+			int64_t widths[] = { 1 + (int64_t)(rnd() % 900), end / 40 + 1, end / 5 + 1, end / 2 + 1 };
+			for (size_t wi = 0; wi < sizeof widths / sizeof *widths; wi++)
+				check_buckets(&tl, &refs[l], (size_t)l, widths[wi], end);
 		}
 		for (int l = 0; l < nl; l++)
 			free(refs[l].iv);
