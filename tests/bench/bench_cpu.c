@@ -2,10 +2,11 @@
  * bench_cpu.c - what the cpu workload costs and what each model gains on it.
  *
  * Prints one table: the time per iteration of the sum loop; the speed-up of
- * procs(2) over seq on the same cpu job; threads+GIL against seq (the GIL
- * should give no speed-up); the tracing overhead (the same seq run with
- * emit_ring unset and set); and the cpu_base that makes the default
- * sequential cpu run (20 tasks) take about 3 s on this machine. Every time
+ * procs(2) over seq on the default cpu job (20 tasks, CV_DEFAULT_CPU_BASE:
+ * what `concviz run --workload cpu` runs); threads+GIL against seq on that
+ * job (the GIL should give no speed-up); the tracing overhead (a shorter seq
+ * run, 8 tasks of ~75 ms, with emit_ring unset and set); and the cpu_base
+ * that makes the default sequential cpu run take about 3 s here. Every time
  * is the median of 5 runs (interleaved where compared). Runs are timed
  * from engine_start to engine_finished, with the ring drained meanwhile the
  * way the UI does. Exit status 1 only when a run could not be made.
@@ -184,17 +185,20 @@ int main(void)
 	uint64_t seq[RUNS], procs[RUNS], gil[RUNS], off[RUNS], on[RUNS];
 
 	getloadavg(load, 3);
-	printf("bench_cpu: cpu workload, %d tasks, cpu_base %" PRIu64 ", %ld cores, load %.2f, median of %d\n",
-	       tasks, base, cores, load[0], RUNS);
+	printf("bench_cpu: cpu workload, %ld cores, load %.2f, median of %d (tracing job: %d tasks, cpu_base %" PRIu64 ")\n",
+	       cores, load[0], RUNS, tasks, base);
 	printf("%-40s %12s %-4s %-12s %s\n", "measure", "value", "unit", "target", "");
 	row("sum loop, per iteration (cpu time)", nsi, "ns", "", -1);
 	row("cv_emit + drain, per event (cpu time)", nse, "ns", "", -1);
+	/* the models are compared on the default cpu job: 20 tasks summing
+	 * CV_DEFAULT_CPU_BASE + i squares each, as `concviz run` does */
+	printf("%-40s %12d %-4s %-12s\n", "compared on: tasks x default cpu_base", DEFAULT_TASKS, "", "");
 	for (int i = 0; i < RUNS; i++) {
-		seq[i] = time_run(MODE_SEQ, 1, false, tasks, base, true);
+		seq[i] = time_run(MODE_SEQ, 1, false, DEFAULT_TASKS, CV_DEFAULT_CPU_BASE, true);
 		uint64_t c0 = children_cpu_ns();
-		procs[i] = time_run(MODE_PROCS, 2, false, tasks, base, true);
+		procs[i] = time_run(MODE_PROCS, 2, false, DEFAULT_TASKS, CV_DEFAULT_CPU_BASE, true);
 		child_cpu += children_cpu_ns() - c0;
-		gil[i] = time_run(MODE_THREADS, 4, true, tasks, base, true);
+		gil[i] = time_run(MODE_THREADS, 4, true, DEFAULT_TASKS, CV_DEFAULT_CPU_BASE, true);
 	}
 	double bs = (double)best(seq), bp = (double)best(procs), bg = (double)best(gil);
 	double ts = (double)median(seq), tp = (double)median(procs), tg = (double)median(gil);

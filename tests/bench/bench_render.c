@@ -7,6 +7,12 @@
  * Gantt view into a 200x50 canvas: the median of 20 frames, in ms. The
  * claim under test: drawing costs O(cells x log n), so the time per frame
  * stays flat as events grow (target <= 2 ms at 1M events).
+ *
+ * Two frames per size: "fit" shows the whole run, so each cell holds more
+ * spans as the run grows (a 10k-event frame is mostly cells of one span);
+ * "zoom" shows a 20 ms window (100 us a cell) at a different place each
+ * frame, so each cell holds about as many spans at every size: that column
+ * isolates the cost of the run's length from the cost of the cells' content.
  * Usage: bench_render [max_events] (default 10000000).
  */
 #include <stdio.h>
@@ -20,6 +26,7 @@
 
 #define BENCH_LANES 200
 #define BENCH_FRAMES 20
+#define BENCH_ZOOM_CELL_NS 100000 /* 100 us a cell: a 20 ms window */
 
 /* Return the monotonic time in ns. */
 static uint64_t bench_now(void)
@@ -81,7 +88,22 @@ static int bench_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Build each size, draw 20 frames, print a row per size. */
+/* Sort v (BENCH_FRAMES values) and return its median. */
+static double bench_median(double *v)
+{
+	qsort(v, BENCH_FRAMES, sizeof *v, bench_cmp);
+	return (v[BENCH_FRAMES / 2 - 1] + v[BENCH_FRAMES / 2]) / 2;
+}
+
+/* Draw one Gantt frame; return the time it took in ms. */
+static double bench_frame(struct canvas *c, struct view_ctx *ctx)
+{
+	uint64_t t0 = bench_now();
+	view_draw(c, VIEW_GANTT, ctx);
+	return (double)(bench_now() - t0) / 1e6;
+}
+
+/* Build each size, draw 20 frames of each kind, print a row per size. */
 int main(int argc, char **argv)
 {
 	size_t max = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
@@ -102,7 +124,7 @@ int main(int argc, char **argv)
 		return 1;
 	printf("bench_render: one 200x50 Gantt frame, %d lanes, median of %d frames\n",
 	       BENCH_LANES, BENCH_FRAMES);
-	printf("%12s %12s %10s %12s %12s\n", "events", "spans", "build s", "ms/frame", "min ms");
+	printf("%12s %12s %10s %12s %12s %12s\n", "events", "spans", "build s", "fit ms", "fit min", "zoom ms");
 	int status = 0;
 	for (size_t k = 0; k < sizeof sizes / sizeof *sizes && sizes[k] <= max; k++) {
 		struct timeline tl;
@@ -121,16 +143,23 @@ int main(int argc, char **argv)
 		view_state_init(&vs);
 		struct view_ctx ctx = { .s = &s, .tl = &tl, .vs = &vs, .now = -1, .done = true,
 					.target = "127.0.0.1:8080" };
-		double ms[BENCH_FRAMES];
+		double fit[BENCH_FRAMES], zoom[BENCH_FRAMES];
 		for (int f = 0; f < BENCH_FRAMES; f++) {
 			vs.top_lane = (f * 37) % BENCH_LANES; /* different lanes each frame */
-			uint64_t t0 = bench_now();
-			view_draw(&c, VIEW_GANTT, &ctx);
-			ms[f] = (double)(bench_now() - t0) / 1e6;
+			vs.follow = true;
+			fit[f] = bench_frame(&c, &ctx);
 		}
-		qsort(ms, BENCH_FRAMES, sizeof *ms, bench_cmp);
-		printf("%12zu %12zu %10.2f %12.3f %12.3f\n", sizes[k], spans, build_s,
-		       (ms[BENCH_FRAMES / 2 - 1] + ms[BENCH_FRAMES / 2]) / 2, ms[0]);
+		for (int f = 0; f < BENCH_FRAMES; f++) {
+			vs.top_lane = (f * 37) % BENCH_LANES;
+			vs.follow = false;
+			vs.span_ns = BENCH_ZOOM_CELL_NS;
+			int64_t room = tl.now - 200 * BENCH_ZOOM_CELL_NS;
+			vs.t0 = room > 0 ? (int64_t)((uint64_t)f * 7919 * 1000003u % (uint64_t)room) : 0;
+			zoom[f] = bench_frame(&c, &ctx);
+		}
+		double fit_med = bench_median(fit), zoom_med = bench_median(zoom);
+		printf("%12zu %12zu %10.2f %12.3f %12.3f %12.3f\n", sizes[k], spans, build_s,
+		       fit_med, fit[0], zoom_med);
 		fflush(stdout);
 		timeline_free(&tl);
 	}
