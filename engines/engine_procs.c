@@ -4,7 +4,10 @@
  * emitting into the shared ring inherited from the parent.
  *
  * The workers are forked by procs_start on the caller's thread (their pids
- * name the lanes); a controller thread then waits for every one of them.
+ * name the lanes); a controller thread then waits for every one of them,
+ * asleep in poll() on their pidfds (so it neither wakes the CPU-bound
+ * workers' cores nor notices an exit late), or polling waitpid every
+ * PROCS_POLL_NS where pidfds are missing (Linux < 5.3).
  * A worker that dies (killed by a signal, or exiting nonzero) is reported by
  * the parent: the task it had claimed and not ended fails with FAIL_CRASH,
  * and its lane ends with EV_LANE_CRASH (arg = signal, or exit status). The
@@ -18,8 +21,10 @@
  * the tests to prove crash handling; read once when the run starts).
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +36,8 @@
 #include "taskq.h"
 #include "taskrun.h"
 
-#define PROCS_POLL_NS (2u * 1000u * 1000u)     /* waitpid polling period */
+#define PROCS_POLL_NS (2u * 1000u * 1000u)     /* waitpid polling period without pidfds */
+#define PROCS_WAKE_MS 50                         /* with pidfds: look at the cancel flag */
 #define PROCS_GRACE_NS (500u * 1000u * 1000u)  /* cancel: before SIGTERM, before SIGKILL */
 
 /* How far a worker got with its lane (shared, written by the worker right
@@ -43,6 +49,7 @@ struct procs_impl {
 	atomic_int *phase;  /* per worker, in a shared mapping */
 	int n;
 	pid_t *pids;        /* 0 once reaped */
+	int *pidfds;        /* per worker, -1 when none (or reaped) */
 	uint32_t *lanes;
 	int64_t kill_task;  /* CONCVIZ_TEST_KILL_TASK, or -1 */
 	pid_t parent;       /* the forking process */
@@ -128,6 +135,9 @@ static int procs_reap(struct procs_impl *impl)
 		if (rc == 0 || (rc < 0 && errno == EINTR))
 			continue;
 		impl->pids[k] = 0;
+		if (impl->pidfds[k] >= 0)
+			close(impl->pidfds[k]);
+		impl->pidfds[k] = -1;
 		alive--;
 		if (rc < 0)       /* reaped by someone else: its fate is unknown */
 			st = 0x7f00;  /* reported as exit status 127 */
@@ -135,6 +145,36 @@ static int procs_reap(struct procs_impl *impl)
 			procs_crashed(impl, k, pid, st, alive == 0);
 	}
 	return alive;
+}
+
+/* Open a pidfd for pid: readable once it exits. -1 where unsupported. */
+static int procs_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Sleep until a worker exits or PROCS_WAKE_MS pass (pidfds), or for
+ * PROCS_POLL_NS when some worker has no pidfd. */
+static void procs_wait(struct procs_impl *impl)
+{
+	struct pollfd fds[CV_MAX_WORKERS];
+	nfds_t n = 0;
+	for (int k = 0; k < impl->n; k++) {
+		if (!impl->pids[k])
+			continue;
+		if (impl->pidfds[k] < 0) {
+			clock_sleep_ns(PROCS_POLL_NS);
+			return;
+		}
+		fds[n++] = (struct pollfd){ .fd = impl->pidfds[k], .events = POLLIN };
+	}
+	if (n)
+		poll(fds, n, PROCS_WAKE_MS);
 }
 
 /* Send sig to every worker not yet reaped. */
@@ -168,7 +208,7 @@ static void *procs_main(void *arg)
 				stage = 2;
 			}
 		}
-		clock_sleep_ns(PROCS_POLL_NS);
+		procs_wait(impl);
 	}
 	cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, emit_ring ? ring_stall_ns(emit_ring) : 0);
 	atomic_store(&e->finished, true);
@@ -190,6 +230,10 @@ static void procs_free(struct procs_impl *impl)
 	if (impl->phase)
 		munmap(impl->phase, (size_t)impl->n * sizeof(*impl->phase));
 	taskq_free(impl->q);
+	for (int k = 0; impl->pidfds && k < impl->n; k++)
+		if (impl->pidfds[k] >= 0)
+			close(impl->pidfds[k]);
+	free(impl->pidfds);
 	free(impl->pids);
 	free(impl->lanes);
 	free(impl);
@@ -232,6 +276,15 @@ static int64_t procs_kill_hook(void)
 	return *end || t < 0 ? -1 : (int64_t)t;
 }
 
+/* Return n pidfd slots, all -1 (none yet), or NULL. */
+static int *procs_pidfds_new(int n)
+{
+	int *fds = malloc((size_t)n * sizeof(*fds));
+	for (int k = 0; fds && k < n; k++)
+		fds[k] = -1;
+	return fds;
+}
+
 /* Fork N workers (naming their lanes by pid), then start the controller. */
 int procs_start(struct engine *e, struct session *s, char *err, size_t errlen)
 {
@@ -248,6 +301,7 @@ int procs_start(struct engine *e, struct session *s, char *err, size_t errlen)
 			impl->phase = NULL;
 	}
 	if (!impl || !impl->phase || !(impl->pids = calloc((size_t)n, sizeof(pid_t))) ||
+	    !(impl->pidfds = procs_pidfds_new(n)) ||
 	    !(impl->lanes = calloc((size_t)n, sizeof(uint32_t))) ||
 	    !(impl->q = taskq_new((uint32_t)e->p.tasks))) {
 		if (impl)
@@ -286,6 +340,7 @@ int procs_start(struct engine *e, struct session *s, char *err, size_t errlen)
 		if (pid == 0)
 			procs_child(e, impl, k);
 		impl->pids[k] = pid;
+		impl->pidfds[k] = procs_pidfd(pid);
 		snprintf(s->lanes[impl->lanes[k]].name, sizeof(s->lanes[0].name), "pid %d", (int)pid);
 	}
 	e->cancel_fn = procs_cancel;
