@@ -161,7 +161,7 @@ valgrind: $(BIN)
 
 # --- benchmarks ---------------------------------------------------------------
 
-$(BUILD)/bench/%: tests/bench/%.c $(LIB) $(BUILD)/config.mk
+$(BUILD)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h) $(LIB) $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include "bench_host.h"
 #include "clock.h"
 #include "emit.h"
 #include "engine.h"
@@ -63,31 +64,6 @@ static double median_ratio(const uint64_t *a, const uint64_t *b)
 	for (int i = 0; i < RUNS; i++)
 		r[i] = (uint64_t)((double)a[i] / (double)b[i] * 1e6);
 	return (double)median(r) / 1e6;
-}
-
-/* With since NULL: return the host's steal counter (/proc/stat, ticks) now.
- * Otherwise: the fraction of all CPU ticks since *since (a value returned
- * by a NULL call) that the host took. 0 where /proc/stat is unreadable. */
-static double steal_fraction(const double *since)
-{
-	static double total0;
-	unsigned long long v[8] = { 0 };
-	FILE *f = fopen("/proc/stat", "r");
-	if (!f)
-		return 0;
-	int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-		       &v[4], &v[5], &v[6], &v[7]);
-	fclose(f);
-	if (n != 8)
-		return 0;
-	double total = 0;
-	for (int i = 0; i < 8; i++)
-		total += (double)v[i];
-	if (!since) {
-		total0 = total;
-		return (double)v[7];
-	}
-	return total > total0 ? ((double)v[7] - *since) / (total - total0) : 0;
 }
 
 static uint64_t last_events; /* events the latest traced run emitted */
@@ -229,7 +205,7 @@ int main(void)
 	/* the models are compared on the default cpu job: 20 tasks summing
 	 * CV_DEFAULT_CPU_BASE + i squares each, as `concviz run` does */
 	printf("%-40s %12d %-4s %-12s\n", "compared on: tasks x default cpu_base", DEFAULT_TASKS, "", "");
-	double steal0 = steal_fraction(NULL);
+	struct bench_ticks ticks0 = bench_ticks_now();
 	for (int i = 0; i < RUNS; i++) {
 		seq[i] = time_run(MODE_SEQ, 1, false, DEFAULT_TASKS, CV_DEFAULT_CPU_BASE, true);
 		uint64_t c0 = children_cpu_ns();
@@ -237,7 +213,7 @@ int main(void)
 		child_cpu += children_cpu_ns() - c0;
 		gil[i] = time_run(MODE_THREADS, 4, true, DEFAULT_TASKS, CV_DEFAULT_CPU_BASE, true);
 	}
-	double steal = steal_fraction(&steal0);
+	double steal = bench_steal_since(ticks0);
 	/* each round ran seq, procs and gil back to back: the median of the
 	 * rounds' ratios cancels the machine's slow drifts (before sorting) */
 	double sp = median_ratio(seq, procs), sg = median_ratio(seq, gil);

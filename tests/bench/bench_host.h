@@ -1,0 +1,44 @@
+/*
+ * bench_host.h - how much of the machine a benchmark really had.
+ *
+ * On a virtual machine the host may run other guests on "our" cores: the
+ * time it takes shows in /proc/stat as steal. Benchmarks print the share of
+ * all CPU time stolen while they measured, so that a slow figure can be
+ * told from a slow program. Header-only: each benchmark is one file.
+ */
+#ifndef CV_BENCH_HOST_H
+#define CV_BENCH_HOST_H
+
+#include <stdio.h>
+
+/* Total and stolen CPU ticks since boot, from /proc/stat's "cpu" line. */
+struct bench_ticks {
+	double total, steal;
+};
+
+/* Read the ticks now; zeros where /proc/stat is unreadable. */
+static inline struct bench_ticks bench_ticks_now(void)
+{
+	struct bench_ticks t = { 0, 0 };
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "r");
+	if (!f)
+		return t;
+	if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+		   &v[4], &v[5], &v[6], &v[7]) == 8) {
+		for (int i = 0; i < 8; i++)
+			t.total += (double)v[i];
+		t.steal = (double)v[7];
+	}
+	fclose(f);
+	return t;
+}
+
+/* Return the share (0..1) of all CPU time the host stole since `since`. */
+static inline double bench_steal_since(struct bench_ticks since)
+{
+	struct bench_ticks now = bench_ticks_now();
+	return now.total > since.total ? (now.steal - since.steal) / (now.total - since.total) : 0;
+}
+
+#endif
