@@ -8,9 +8,9 @@
  * run, 8 tasks of ~75 ms, with emit_ring unset and set); and the cpu_base
  * that makes the default sequential cpu run take about 3 s here. Every time
  * is the median of 5 runs, interleaved where compared: a speed-up (or the
- * tracing overhead) is the
- * median of the 5 rounds' ratios, and the header of that part gives the
- * share of CPU the host stole meanwhile (a VM's neighbours). Runs are timed
+ * tracing overhead) is the median of the 5 rounds' ratios, and the header
+ * of that part gives the share of CPU the host stole meanwhile (a VM's
+ * neighbours). Runs are timed
  * from engine_start to engine_finished, with the ring drained every 5 ms
  * meanwhile, as `concviz run --no-ui` does. Exit status 1 only when a run could not be made.
  *
