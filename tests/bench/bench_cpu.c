@@ -10,9 +10,9 @@
  * is the median of 5 runs, interleaved where compared: a speed-up (or the
  * tracing overhead) is the median of the 5 rounds' ratios, and the header
  * of that part gives the share of CPU the host stole meanwhile (a VM's
- * neighbours). Runs are timed
- * from engine_start to engine_finished, with the ring drained every 5 ms
- * meanwhile, as `concviz run --no-ui` does. Exit status 1 only when a run could not be made.
+ * neighbours). Runs are timed from engine_start to engine_finished, with
+ * the ring drained every 5 ms meanwhile, as `concviz run --no-ui` does.
+ * Exit status 1 only when a run could not be made.
  *
  * On a shared machine wall times move with the load (printed in the
  * header), so the loop cost and the calibration use the thread's CPU time,
