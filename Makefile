@@ -32,7 +32,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initial
 SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer,)
 CPPFLAGS += -D_GNU_SOURCE -DCV_VERSION='"$(VERSION)"' -Isrc -Iengines -Iui
 CFLAGS  += -std=c11 $(OPT) $(WARN) -pthread $(SANFLAGS)
-LDFLAGS += -pthread $(SANFLAGS)
+LDFLAGS += -pthread -Wl,-z,relro,-z,now $(SANFLAGS)
 
 SRCS     := $(wildcard src/*.c engines/*.c ui/*.c)
 LIB_SRCS := $(filter-out src/main.c,$(SRCS))
