@@ -50,6 +50,7 @@ struct procs_impl {
 	int n;
 	pid_t *pids;        /* 0 once reaped */
 	int *pidfds;        /* per worker, -1 when none (or reaped) */
+	struct pollfd *pfds;/* n slots for procs_wait */
 	uint32_t *lanes;
 	int64_t kill_task;  /* CONCVIZ_TEST_KILL_TASK, or -1 */
 	pid_t parent;       /* the forking process */
@@ -162,7 +163,7 @@ static int procs_pidfd(pid_t pid)
  * PROCS_POLL_NS when some worker has no pidfd. */
 static void procs_wait(struct procs_impl *impl)
 {
-	struct pollfd fds[CV_MAX_WORKERS];
+	struct pollfd *fds = impl->pfds;
 	nfds_t n = 0;
 	for (int k = 0; k < impl->n; k++) {
 		if (!impl->pids[k])
@@ -234,6 +235,7 @@ static void procs_free(struct procs_impl *impl)
 		if (impl->pidfds[k] >= 0)
 			close(impl->pidfds[k]);
 	free(impl->pidfds);
+	free(impl->pfds);
 	free(impl->pids);
 	free(impl->lanes);
 	free(impl);
@@ -302,6 +304,7 @@ int procs_start(struct engine *e, struct session *s, char *err, size_t errlen)
 	}
 	if (!impl || !impl->phase || !(impl->pids = calloc((size_t)n, sizeof(pid_t))) ||
 	    !(impl->pidfds = procs_pidfds_new(n)) ||
+	    !(impl->pfds = calloc((size_t)n, sizeof(*impl->pfds))) ||
 	    !(impl->lanes = calloc((size_t)n, sizeof(uint32_t))) ||
 	    !(impl->q = taskq_new((uint32_t)e->p.tasks))) {
 		if (impl)
