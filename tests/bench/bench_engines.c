@@ -127,6 +127,7 @@ static int run_reps(const struct cv_params *p, int reps, double (*value)(const s
 {
 	double v[REPS_MAX];
 	struct cv_summary sum;
+	reps = reps < 1 ? 1 : reps > REPS_MAX ? REPS_MAX : reps;
 	*failed = 0;
 	for (int i = 0; i < reps; i++) {
 		if (run(p, &sum) < 0)
