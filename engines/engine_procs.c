@@ -120,6 +120,27 @@ static void procs_crashed(struct procs_impl *impl, int k, pid_t pid, int st, boo
 	cv_emit(lane, CV_NO_TASK, EV_LANE_CRASH, 0, 0, why);
 }
 
+/* Open a pidfd for pid: readable once it exits. -1 where unsupported. */
+static int procs_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	return -1;
+#endif
+}
+
+/* Close a pidfd the way it was opened, with the raw system call. Tools that
+ * follow fds through libc (ThreadSanitizer) never saw it open, and its
+ * number may be one that libuv (which also closes with the raw call) used
+ * in another thread: a libc close() would look to them like a race. */
+static void procs_pidfd_close(int fd)
+{
+	if (fd >= 0)
+		syscall(SYS_close, fd);
+}
+
 /* Reap the workers that have exited; returns how many are still alive. */
 static int procs_reap(struct procs_impl *impl)
 {
@@ -136,8 +157,7 @@ static int procs_reap(struct procs_impl *impl)
 		if (rc == 0 || (rc < 0 && errno == EINTR))
 			continue;
 		impl->pids[k] = 0;
-		if (impl->pidfds[k] >= 0)
-			close(impl->pidfds[k]);
+		procs_pidfd_close(impl->pidfds[k]);
 		impl->pidfds[k] = -1;
 		alive--;
 		if (rc < 0)       /* reaped by someone else: its fate is unknown */
@@ -146,17 +166,6 @@ static int procs_reap(struct procs_impl *impl)
 			procs_crashed(impl, k, pid, st, alive == 0);
 	}
 	return alive;
-}
-
-/* Open a pidfd for pid: readable once it exits. -1 where unsupported. */
-static int procs_pidfd(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	(void)pid;
-	return -1;
-#endif
 }
 
 /* Sleep until a worker exits or PROCS_WAKE_MS pass (pidfds), or for
@@ -232,8 +241,7 @@ static void procs_free(struct procs_impl *impl)
 		munmap(impl->phase, (size_t)impl->n * sizeof(*impl->phase));
 	taskq_free(impl->q);
 	for (int k = 0; impl->pidfds && k < impl->n; k++)
-		if (impl->pidfds[k] >= 0)
-			close(impl->pidfds[k]);
+		procs_pidfd_close(impl->pidfds[k]);
 	free(impl->pidfds);
 	free(impl->pfds);
 	free(impl->pids);
