@@ -30,14 +30,26 @@ SAY = $(if $(V),@:,@printf '  %-6s %s\n')
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers
 SANFLAGS := $(if $(SAN),-fsanitize=$(SAN) -fno-omit-frame-pointer,)
-CPPFLAGS += -D_GNU_SOURCE -DCV_VERSION='"$(VERSION)"' -Isrc -Iengines -Iui
+CPPFLAGS += -D_GNU_SOURCE -DCV_VERSION='"$(VERSION)"'
 CFLAGS  += -std=c11 $(OPT) $(WARN) -pthread $(SANFLAGS)
 LDFLAGS += -pthread -Wl,-z,relro,-z,now $(SANFLAGS)
 
-SRCS     := $(wildcard src/*.c engines/*.c ui/*.c)
-LIB_SRCS := $(filter-out src/main.c,$(SRCS))
+# The layers, bottom to top (README, "Architecture"). Each layer is compiled
+# with the include paths of itself and the layers below it only, so a file
+# that includes from a layer above is a build error; tests/check_layers.sh
+# says the same in `make test`.
+CORE_DIR := src/core
+CLI_DIR  := src/cli
+INC_core    := -I$(CORE_DIR)
+INC_engines := $(INC_core) -Iengines
+INC_ui      := $(INC_engines) -Iui
+INC_cli     := $(INC_ui) -I$(CLI_DIR)
+INC_ALL     := $(INC_cli)
+
+SRCS     := $(wildcard $(CORE_DIR)/*.c engines/*.c ui/*.c $(CLI_DIR)/*.c)
+LIB_SRCS := $(filter-out $(CLI_DIR)/main.c,$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
-MAIN_OBJ := $(BUILD)/obj/src/main.o
+MAIN_OBJ := $(BUILD)/obj/$(CLI_DIR)/main.o
 LIB      := $(BUILD)/libconcviz.a
 BIN      := concviz
 TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -108,10 +120,13 @@ CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 
 # --- build ------------------------------------------------------------------
 
+# layer_inc: the include paths of the layer source file $(1) belongs to.
+layer_inc = $(if $(filter $(CORE_DIR)/%,$(1)),$(INC_core),$(if $(filter engines/%,$(1)),$(INC_engines),$(if $(filter ui/%,$(1)),$(INC_ui),$(INC_cli))))
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(SAY) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
@@ -132,11 +147,14 @@ run: $(BIN)
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 	@mkdir -p $(@D)
 	$(SAY) CC $<
-	$(Q)$(CC) $(CPPFLAGS) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
 
 # Unit tests, then end-to-end tests of the real binary; one summary line.
+# Shell tests: the tree's layers, the man page and completion, then the
+# end-to-end tests of the real binary.
+SHELL_TESTS = $(wildcard tests/layout/test_*.sh tests/e2e/test_*.sh)
 test: test-deps $(BIN) $(TESTS)
-	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(wildcard tests/e2e/test_*.sh))
+	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(SHELL_TESTS))
 
 unit: test-deps $(TESTS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS)
@@ -164,7 +182,7 @@ valgrind: $(BIN)
 $(BUILD)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h) $(LIB) $(BUILD)/config.mk
 	@mkdir -p $(@D)
 	$(SAY) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
 bench: $(BIN) $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done
@@ -179,7 +197,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/config.mk
 	$(call ensure_debs,libclang-rt-dev)
 	@mkdir -p $(@D)
 	$(SAY) FUZZ $<
-	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
+	$(Q)$(FUZZ_CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) -std=c11 -g -O1 -pthread -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(LIB_SRCS) $(DEP_LIBS)
 
 fuzz: $(FUZZERS)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "glyphs.h"
-#include "view_int.h"
+#include "view_body.h"
 
 #define COMPARE_COLS 57 /* cells before the bar */
 

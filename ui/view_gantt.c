@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "glyphs.h"
-#include "view_int.h"
+#include "view_body.h"
 
 #define GANTT_MIN_SPAN 1            /* ns per cell, zoomed in fully */
 #define GANTT_MAX_SPAN 100000000000 /* 100 s per cell, zoomed out fully */

@@ -7,7 +7,7 @@
  */
 #include <stdio.h>
 #include "glyphs.h"
-#include "view_int.h"
+#include "view_body.h"
 
 struct help_key {
 	const char *key, *ascii, *what;

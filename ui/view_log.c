@@ -7,7 +7,7 @@
  * event carries (bytes and HTTP status, failure reason, pid, signal).
  */
 #include <stdio.h>
-#include "view_int.h"
+#include "view_body.h"
 
 /* Describe what ev carries into buf ("10.0 KiB HTTP 200", "timeout"). */
 static void log_extra(const struct cv_event *ev, char *buf, size_t n)

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "glyphs.h"
-#include "view_int.h"
+#include "view_body.h"
 
 #define LOOP_STALLS 16  /* longest stalls kept */
 #define LOOP_HIST 6     /* histogram buckets: <100us <1ms <10ms <100ms <1s >=1s */

@@ -1,12 +1,13 @@
 /*
- * view_int.h - what the view_*.c files share (not part of the view API).
+ * view_util.h - helpers every view shares (not part of the view API): lane
+ * names, the live edge, formatting of times and byte counts, word wrapping,
+ * the legend, and the body rectangle a view draws into.
  *
- * view_frame.c draws the header and footer and gives each view its body
- * rectangle; the body drawers below fill it. Helpers format times and pick
- * UTF-8 or ASCII spellings of the few non-ASCII strings the views print.
+ * Both the frame (view_frame.c) and the view bodies use these; this file
+ * includes neither, so there is no circle between the frame and the views.
  */
-#ifndef CV_VIEW_INT_H
-#define CV_VIEW_INT_H
+#ifndef CV_VIEW_UTIL_H
+#define CV_VIEW_UTIL_H
 
 #include "view.h"
 
@@ -14,18 +15,6 @@
 struct view_rect {
 	int x, y, w, h;
 };
-
-/* Body drawers: fill r of c from ctx. Each copes with any size, 0 included. */
-void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
-void view_compare_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
-void view_loop_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
-void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
-void view_help_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
-
-/* Rows each body needs to show everything without scrolling (for `show`). */
-int view_gantt_rows(const struct view_ctx *ctx);
-int view_compare_rows(const struct view_ctx *ctx);
-int view_loop_rows(const struct view_ctx *ctx);
 
 /* Number of lanes to draw: the session's, or the timeline's when it has more. */
 int view_nlanes(const struct view_ctx *ctx);
