@@ -171,6 +171,8 @@ static void runner_judge(struct runner *r)
 /* Hand n popped events to the timeline, the log and the recorder. */
 static void runner_take(struct runner *r, const struct cv_event *buf, size_t n)
 {
+	if (session_take_many(&r->session, buf, n) == -ENOMEM)
+		runner_fail(r, "concviz: out of memory naming lanes and tasks; use fewer tasks");
 	if (timeline_add_many(&r->tl, buf, n) < 0)
 		runner_fail(r, "concviz: out of memory building the timeline; use fewer tasks");
 	if (runner_log(r, buf, n) < 0)

@@ -88,7 +88,8 @@ static size_t rp_feed(struct app_rp *R)
 		int64_t t = rp_rel(R, ev);
 		if (t > R->pl.pos)
 			break;
-		if (timeline_add(&R->tl, ev) == 0)
+		if (session_take(&R->s, ev) == 0 && session_knows(&R->s, ev) &&
+		    timeline_add(&R->tl, ev) == 0)
 			added++;
 		R->ichunk++;
 		R->nread++;

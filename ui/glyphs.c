@@ -15,7 +15,7 @@ static const uint32_t glyph_utf8[ST_COUNT][2] = {
 	[ST_QUEUED] = { 0x00B7, 0x00B7 },  [ST_CPU] = { 0x2588, 0x2593 },
 	[ST_IO] = { 0x2592, 0x2591 },      [ST_LOCK] = { 0x2573, 0x2573 },
 	[ST_POLL] = { 0x2500, 0x2500 },    [ST_CALLBACK] = { 0x258C, 0x2590 },
-	[ST_FAILED] = { 0x2717, 0x2717 },
+	[ST_FAILED] = { 0x2717, 0x2717 },  [ST_READY] = { 0x2584, 0x2584 },
 };
 
 static const uint32_t glyph_ascii[ST_COUNT][2] = {
@@ -23,7 +23,7 @@ static const uint32_t glyph_ascii[ST_COUNT][2] = {
 	[ST_QUEUED] = { '.', '.' }, [ST_CPU] = { '#', '%' },
 	[ST_IO] = { '~', '=' },     [ST_LOCK] = { 'L', 'L' },
 	[ST_POLL] = { '-', '-' },   [ST_CALLBACK] = { '|', '!' },
-	[ST_FAILED] = { 'X', 'X' },
+	[ST_FAILED] = { 'X', 'X' },  [ST_READY] = { 'r', 'r' },
 };
 
 static const uint32_t glyph_other[GL_COUNT][2] = { /* [id][utf8] */
@@ -40,9 +40,10 @@ static const char *const glyph_labels[ST_COUNT] = {
 	[ST_NONE] = "none",     [ST_IDLE] = "idle",     [ST_QUEUED] = "queued",
 	[ST_CPU] = "cpu",       [ST_IO] = "io",         [ST_LOCK] = "gil wait",
 	[ST_POLL] = "poll",     [ST_CALLBACK] = "callback", [ST_FAILED] = "failed",
+	[ST_READY] = "ready",
 };
 
-static const int glyph_order[] = { ST_CPU, ST_IO, ST_LOCK, ST_QUEUED, ST_POLL,
+static const int glyph_order[] = { ST_CPU, ST_READY, ST_IO, ST_LOCK, ST_QUEUED, ST_POLL,
 				   ST_CALLBACK, ST_FAILED, ST_IDLE };
 
 /* Return the glyph of display state st; alt picks the alternate glyph. */

@@ -166,6 +166,7 @@ static const struct tui_style tui_styles[ROLE_COUNT] = {
 	[ROLE_ST_POLL]     = { 141, 54, COLOR_MAGENTA, COLOR_BLACK, A_NORMAL },
 	[ROLE_ST_CALLBACK] = { 44, 23, COLOR_CYAN, COLOR_BLACK, A_NORMAL },
 	[ROLE_ST_FAILED]   = { 196, 52, COLOR_RED, COLOR_BLACK, A_BOLD },
+	[ROLE_ST_READY]    = { 150, 236, COLOR_GREEN, COLOR_BLACK, A_DIM },
 };
 
 /* The alternate shade of each state role (ATTR_ALT), 256 colours. */
@@ -174,6 +175,7 @@ static const short tui_alt256[ROLE_COUNT][2] = {
 	[ROLE_ST_CPU] = { 29, 22 },    [ROLE_ST_IO] = { 33, 24 },
 	[ROLE_ST_LOCK] = { 172, 94 },  [ROLE_ST_POLL] = { 98, 54 },
 	[ROLE_ST_CALLBACK] = { 30, 23 }, [ROLE_ST_FAILED] = { 160, 52 },
+	[ROLE_ST_READY] = { 108, 236 },
 };
 
 /* Set up the colour pairs: role r is pair r + 1, its alternate ROLE_COUNT + r + 1. */

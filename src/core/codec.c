@@ -305,7 +305,7 @@ int codec_header_encode(const struct session *s, const char *version,
 	wb_u8(&w, (uint8_t)p->mode);
 	wb_u8(&w, (uint8_t)p->workload);
 	wb_u8(&w, p->gil ? 1 : 0);
-	wb_u8(&w, 0);
+	wb_u8(&w, (uint8_t)((p->lock ? 1 : 0) | (p->lock_order ? 2 : 0)));
 	wb_u32(&w, (uint32_t)p->workers);
 	wb_u32(&w, (uint32_t)p->tasks);
 	wb_f64(&w, p->switch_ms);
@@ -330,7 +330,18 @@ int codec_header_encode(const struct session *s, const char *version,
 	}
 	wb_u32(&w, s->ntasks);
 	for (uint32_t i = 0; i < s->ntasks; i++)
-		wb_str(&w, s->tasks[i]);
+		wb_str(&w, session_task_name(s, i));
+	/* version 2 */
+	wb_u32(&w, s->nlanes);
+	for (uint32_t i = 0; i < s->nlanes; i++) {
+		wb_u32(&w, s->lanes[i].pid);
+		wb_u32(&w, s->lanes[i].tid);
+	}
+	wb_u32(&w, (uint32_t)s->argc);
+	for (int i = 0; i < s->argc; i++)
+		wb_str(&w, s->argv[i]);
+	wb_u32(&w, s->trace_pid);
+	wb_u32(&w, (uint32_t)s->trace_hz);
 	if (!w.err && w.n > CODEC_MAX_HEADER)
 		w.err = -E2BIG;
 	if (w.err) {
@@ -511,6 +522,40 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+/* Read the fields version 2 appended (per-lane pid and tid, the traced
+ * command, its pid and rate) into s; 0, -EINVAL (recorded in r) or -ENOMEM. */
+static int codec_header_v2(struct rbuf *r, struct session *s)
+{
+	uint32_t n = rb_count(r, 8, "lane ids count");
+	if (!r->bad && n != s->nlanes)
+		return rb_fail(r, "lane ids count %u for %u lanes", n, s->nlanes), -EINVAL;
+	for (uint32_t i = 0; i < n && !r->bad; i++) {
+		s->lanes[i].pid = rb_u32(r, "lane pid");
+		s->lanes[i].tid = rb_u32(r, "lane tid");
+	}
+	uint32_t argc = rb_count(r, 4, "command word count");
+	if (r->bad)
+		return -EINVAL;
+	if (argc) {
+		char **argv = calloc(argc, sizeof *argv);
+		bool oom = false;
+		if (!argv)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < argc && !r->bad; i++)
+			argv[i] = rb_str(r, CODEC_MAX_STRING, "command word", &oom);
+		int rc = oom ? -ENOMEM : r->bad ? -EINVAL : session_set_argv(s, (int)argc, argv);
+		free_strv(argv, argc);
+		if (rc < 0)
+			return rc;
+		s->params.argv = s->argv;
+		s->params.argc = s->argc;
+	}
+	s->trace_pid = rb_u32(r, "traced pid");
+	s->trace_hz = (int32_t)rb_u32(r, "sampling rate");
+	s->params.hz = s->trace_hz;
+	return r->bad ? -EINVAL : 0;
+}
+
 /* Parse a header block into s; see codec.h. */
 int codec_header_decode(const uint8_t *buf, size_t len, struct session *s,
 			char *version, size_t vlen, char *what, size_t wlen)
@@ -531,7 +576,9 @@ int codec_header_decode(const uint8_t *buf, size_t len, struct session *s,
 		snprintf(version, vlen, "%s", ver);
 	free(ver);
 	uint8_t mode = rb_u8(&r, "mode"), wl = rb_u8(&r, "workload"), gil = rb_u8(&r, "gil");
-	rb_u8(&r, "reserved byte");
+	uint8_t flags = rb_u8(&r, "flags byte");   /* version 1: always 0 */
+	p.lock = flags & 1;
+	p.lock_order = (flags & 2) != 0;
 	if (!r.bad && mode >= MODE_COUNT)
 		rb_fail(&r, "mode %u", mode);
 	if (!r.bad && wl >= WL_COUNT)
@@ -600,6 +647,8 @@ int codec_header_decode(const uint8_t *buf, size_t len, struct session *s,
 		if (!r.bad && session_set_tasks(s, tasks, ntasks) < 0)
 			goto oom;
 	}
+	if (!r.bad && r.p < r.end && codec_header_v2(&r, s) == -ENOMEM)
+		goto oom;
 	if (!r.bad)
 		rc = 0;
 	goto out;

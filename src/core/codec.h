@@ -17,7 +17,7 @@
 #include "session.h"
 
 #define CODEC_MAGIC "CONCVIZ\0"        /* 8 bytes, the file's first */
-#define CODEC_VERSION 1                /* format version written */
+#define CODEC_VERSION 2                /* format version written (readers take 1 and 2) */
 #define CODEC_PROLOGUE 24              /* magic, u16 version, u16 flags, u32 stored, u32 raw, u32 crc */
 #define CODEC_MAX_HEADER (64u << 20)   /* header block bound */
 #define CODEC_MAX_STRING 65536u        /* any string in the header */
@@ -85,8 +85,10 @@ int codec_prologue_pack(const uint8_t *raw, size_t rawlen, int level, uint8_t **
 /* Parse a header block into s (initialised here; on failure s is left
  * empty, all zero) and the writer's version into version[vlen]. Returns 0,
  * -ENOMEM, or -EINVAL with what was wrong in what[wlen] ("lanes count
- * 4294967295"). Bytes after the fields of version 1 are ignored: later
- * versions of the format may append fields. */
+ * 4294967295"). Version 2 appended fields after the task names (per-lane
+ * pid and tid, the traced command, its pid and sampling rate); a version 1
+ * header simply ends before them. Bytes after the fields known here are
+ * ignored: later versions of the format may append more. */
 int codec_header_decode(const uint8_t *buf, size_t len, struct session *s,
 			char *version, size_t vlen, char *what, size_t wlen);
 

@@ -1,6 +1,8 @@
 /*
  * event.c - names of event kinds and failure reasons, for logs and exports.
  */
+#include <stdbool.h>
+#include <string.h>
 #include "event.h"
 
 static const char *const kind_names[EV_KIND_COUNT] = {
@@ -11,7 +13,11 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_CPU] = "cpu",           [EV_IO] = "io",
 	[EV_LOCK] = "gil-wait",     [EV_IDLE] = "idle",
 	[EV_POLL] = "poll",         [EV_CALLBACK] = "callback",
-	[EV_MARK] = "mark",
+	[EV_MARK] = "mark",         [EV_READY] = "ready",
+	[EV_LANE_NAME] = "lane-name",[EV_TASK_NAME] = "task-name",
+	[EV_OUTPUT] = "output",     [EV_LOCK_WAIT] = "lock-wait",
+	[EV_LOCK_TAKE] = "lock-take",[EV_LOCK_FREE] = "lock-free",
+	[EV_RACE] = "race",         [EV_USER_MARK] = "user-mark",
 };
 
 static const char *const fail_names[FAIL_REASON_COUNT] = {
@@ -19,7 +25,7 @@ static const char *const fail_names[FAIL_REASON_COUNT] = {
 	[FAIL_REFUSED] = "refused", [FAIL_RESET] = "reset",
 	[FAIL_DNS] = "dns",         [FAIL_HTTP] = "http",
 	[FAIL_CRASH] = "crash",     [FAIL_OTHER] = "error",
-	[FAIL_CANCELLED] = "cancelled",
+	[FAIL_CANCELLED] = "cancelled", [FAIL_DEADLOCK] = "deadlock",
 };
 
 /* Return the short name of an event kind, "?" when unknown. */
@@ -32,4 +38,48 @@ const char *event_kind_name(unsigned kind)
 const char *event_fail_name(unsigned reason)
 {
 	return reason < FAIL_REASON_COUNT ? fail_names[reason] : "?";
+}
+
+/* Make the name pieces of `name` (see event.h); returns how many. */
+int cv_name_pieces(struct cv_event *out, uint64_t t, uint32_t lane, uint32_t task,
+		   enum ev_kind kind, const char *name)
+{
+	size_t len = name ? strnlen(name, CV_NAME_MAX) : 0;
+	int n = 0;
+	size_t off = 0;
+	do {
+		uint8_t b[CV_NAME_PIECE] = { 0 };
+		size_t k = len - off < CV_NAME_PIECE ? len - off : CV_NAME_PIECE;
+		if (k)
+			memcpy(b, name + off, k);
+		uint64_t arg = 0;
+		uint32_t aux = 0;
+		for (int i = 0; i < 8; i++)
+			arg |= (uint64_t)b[i] << (8 * i);
+		for (int i = 0; i < 4; i++)
+			aux |= (uint32_t)b[8 + i] << (8 * i);
+		bool last = off + k >= len;
+		out[n++] = (struct cv_event){ t, arg, lane, task, (uint16_t)kind,
+					      (uint16_t)(off | (last ? CV_NAME_LAST : 0)), aux };
+		off += k;
+	} while (off < len);
+	return n;
+}
+
+/* Apply one name piece to name[cap] (see event.h). */
+int cv_name_apply(char *name, size_t cap, const struct cv_event *ev)
+{
+	size_t off = ev->code & ~CV_NAME_LAST & 0xffffu;
+	if (off > CV_NAME_MAX || cap == 0)
+		return -1;
+	if (off == 0)
+		memset(name, 0, cap);
+	uint8_t b[CV_NAME_PIECE];
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(ev->arg >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		b[8 + i] = (uint8_t)(ev->aux >> (8 * i));
+	for (size_t i = 0; i < CV_NAME_PIECE && b[i] && off + i < cap - 1; i++)
+		name[off + i] = (char)b[i];
+	return (ev->code & CV_NAME_LAST) ? 1 : 0;
 }

@@ -15,6 +15,7 @@
 #ifndef CV_EVENT_H
 #define CV_EVENT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define CV_NO_TASK UINT32_MAX
@@ -22,7 +23,10 @@
 /* What happened. The numbers are part of the recording format: append only. */
 enum ev_kind {
 	EV_NONE = 0,
-	EV_LANE_START = 1, /* lane exists from now; arg = pid (0 for a thread) */
+	EV_LANE_START = 1, /* lane exists from now; arg = pid (0 for a thread of
+	                      concviz), aux = tid (0 when not a traced thread).
+	                      A lane index past the session's lanes adds a lane
+	                      (session_take): lanes may appear mid-run */
 	EV_LANE_END = 2,   /* lane finished normally */
 	EV_LANE_CRASH = 3, /* lane died; arg = signal number or exit status */
 	EV_TASK_QUEUED = 4,/* task waits for a slot on this lane (async lanes) */
@@ -37,13 +41,52 @@ enum ev_kind {
 	EV_POLL = 12,      /* event loop: blocked in poll */
 	EV_CALLBACK = 13,  /* event loop: running callbacks (task = whose) */
 	EV_MARK = 14,      /* run-level marker: aux = enum ev_mark, arg = value */
+	EV_READY = 15,     /* runnable, waiting for a CPU (the OS pre-empted it or
+	                      has no core free) */
+	EV_LANE_NAME = 16, /* a piece of lane `lane`'s name: see "Names" below */
+	EV_TASK_NAME = 17, /* a piece of task `task`'s name; a task index past
+	                      the session's tasks adds a task (session_take) */
+	EV_OUTPUT = 18,    /* bytes a traced program wrote: code = fd | len << 8
+	                      (len 1..12), the bytes in arg (8, little-endian) then
+	                      aux (4); lane = the writing process's first lane */
+	EV_LOCK_WAIT = 19, /* lane starts waiting for lock aux; arg = holder lane + 1
+	                      (0 = unknown); the lane's state is lock wait */
+	EV_LOCK_TAKE = 20, /* lane now holds lock aux */
+	EV_LOCK_FREE = 21, /* lane released lock aux */
+	EV_RACE = 22,      /* race workload: see engines/race.h */
+	EV_USER_MARK = 23, /* an instant marker from a traced program (SDK): a
+	                      piece of its name, as in "Names" */
 	EV_KIND_COUNT
 };
+
+/*
+ * Names (EV_LANE_NAME, EV_TASK_NAME, EV_USER_MARK). A name travels as pieces
+ * of up to 12 bytes: code = byte offset of the piece | CV_NAME_LAST on the
+ * last piece; the bytes are in arg (8, little-endian) then aux (4), padded
+ * with NUL. A piece at offset 0 starts the name afresh (a rename). Names are
+ * at most CV_NAME_MAX bytes. cv_name_pieces() makes the pieces.
+ */
+#define CV_NAME_LAST 0x8000u
+#define CV_NAME_MAX 240u
+#define CV_NAME_PIECE 12u
+#define CV_NAME_PIECES_MAX (CV_NAME_MAX / CV_NAME_PIECE + 1) /* events per name, at most */
 
 /* Run-level markers (EV_MARK, lane = 0). */
 enum ev_mark {
 	MARK_RUN_BEGIN = 1, /* the engine starts */
 	MARK_RUN_END = 2,   /* every task has ended; arg = ring stall ns */
+	/* 3..9: the tracer (engines/tracer.h) */
+	MARK_PROG_EXIT = 3, /* the traced program ended; arg = its wait status */
+	MARK_SAMPLE_HZ = 4, /* the sampler's achieved rate; arg = mHz */
+	MARK_DEGRADED = 5,  /* lane's blocking reason cannot be read (another
+	                       user's process): states from stat only */
+	MARK_SIGNAL = 6,    /* concviz passed signal code on to the program;
+	                       arg = 1 when it escalated (SIGKILL after a grace period) */
+	/* 10..14: race and deadlock workloads (engines/race.h) */
+	MARK_DEADLOCK = 10, /* a waits-for cycle was found; arg = cycle length */
+	/* 15..19: the SDK transport (engines/sdk.h) */
+	MARK_SDK_DROPPED = 15, /* events the program dropped so far; arg = count */
+	MARK_SDK_REJECTED = 16,/* malformed records rejected so far; arg = count */
 };
 
 /* Why a task failed (EV_TASK_FAIL aux). */
@@ -57,6 +100,7 @@ enum fail_reason {
 	FAIL_CRASH = 6,   /* the worker running it died */
 	FAIL_OTHER = 7,
 	FAIL_CANCELLED = 8,
+	FAIL_DEADLOCK = 9,  /* its lane was in a waits-for cycle */
 	FAIL_REASON_COUNT
 };
 
@@ -78,5 +122,17 @@ const char *event_kind_name(unsigned kind);
 
 /* Return the short name of a failure reason ("timeout", "refused"). */
 const char *event_fail_name(unsigned reason);
+
+/* Fill up to CV_NAME_PIECES_MAX events with the pieces of
+ * `name` (cut at CV_NAME_MAX bytes) as events of `kind` on lane/task, all
+ * stamped t; returns how many (at least 1: an empty name is one piece). */
+int cv_name_pieces(struct cv_event *out, uint64_t t, uint32_t lane, uint32_t task,
+		   enum ev_kind kind, const char *name);
+
+/* Apply one name piece to the buffer name[cap] (cap > CV_NAME_MAX): an
+ * offset-0 piece clears it first. Returns 1 when it was the last piece
+ * (the name is whole), 0 when more follow, -1 when malformed (an offset
+ * past CV_NAME_MAX); bytes past cap - 1 are dropped, a NUL ends the piece. */
+int cv_name_apply(char *name, size_t cap, const struct cv_event *ev);
 
 #endif

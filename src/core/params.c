@@ -6,8 +6,8 @@
 #include <unistd.h>
 #include "params.h"
 
-static const char *const mode_names[MODE_COUNT] = { "seq", "threads", "async", "procs" };
-static const char *const workload_names[WL_COUNT] = { "io", "cpu" };
+static const char *const mode_names[MODE_COUNT] = { "seq", "threads", "async", "procs", "trace" };
+static const char *const workload_names[WL_COUNT] = { "io", "cpu", "race", "deadlock" };
 
 /* Fill p with the defaults: threads, io, 5 workers, 160 tasks. */
 void params_default(struct cv_params *p)
@@ -24,6 +24,7 @@ void params_default(struct cv_params *p)
 	p->fail_rate = 0.0;
 	p->timeout_ms = 10000.0;
 	p->cpu_base = CV_DEFAULT_CPU_BASE;
+	p->hz = CV_DEFAULT_HZ;
 }
 
 /* Free the strings params_parse allocated. */
@@ -53,7 +54,7 @@ const char *params_workload_name(enum cv_workload w)
 /* Parse a mode name; 0 or -1. */
 int params_mode_parse(const char *s, enum cv_mode *out)
 {
-	for (int i = 0; i < MODE_COUNT; i++)
+	for (int i = 0; i < MODE_BUILTIN; i++)
 		if (!strcmp(s, mode_names[i])) {
 			*out = (enum cv_mode)i;
 			return 0;

@@ -391,17 +391,6 @@ void replay_close(struct replay *rp)
 	free(rp);
 }
 
-/* Check that ev names lanes and tasks the header knows (a crafted file
- * must not make the timeline allocate for 16 million lanes). */
-static bool event_known(const struct session *s, const struct cv_event *ev)
-{
-	uint32_t lanes = s->nlanes ? s->nlanes : 1;
-	uint32_t tasks = s->ntasks;
-	if (s->params.tasks > 0 && (uint32_t)s->params.tasks > tasks)
-		tasks = (uint32_t)s->params.tasks;
-	return ev->lane < lanes && (ev->task == CV_NO_TASK || ev->task < tasks);
-}
-
 /* Read a whole recording into s and tl; see record.h. */
 int replay_load(const char *path, struct session *s, struct timeline *tl,
 		char *err, size_t errlen)
@@ -416,13 +405,18 @@ int replay_load(const char *path, struct session *s, struct timeline *tl,
 	int rc = 0;
 	while ((n = replay_next(rp, &ev)) > 0) {
 		for (long i = 0; i < n && !rc; i++) {
-			int e = event_known(s, &ev[i]) ? timeline_add(tl, &ev[i]) : -EINVAL;
+			/* lanes and tasks may appear mid-run; anything else must be
+			 * known to the header (a crafted file must not make the
+			 * timeline allocate for 16 million lanes) */
+			int e = session_take(s, &ev[i]);
+			if (e == 0)
+				e = session_knows(s, &ev[i]) ? timeline_add(tl, &ev[i]) : -EINVAL;
 			if (e == -ENOMEM)
 				rc = rp_fail(rp, "out of memory after %llu events; close other programs",
 					     (unsigned long long)(rp->events - (uint64_t)n + (uint64_t)i));
 			else if (e < 0)
 				rc = rp_fail(rp, "chunk %u is corrupt (event %ld names lane %u, task %u; "
-					     "the header lists %u lanes, %u tasks)", rp->chunks, i,
+					     "%u lanes, %u tasks are known)", rp->chunks, i,
 					     ev[i].lane, ev[i].task, s->nlanes, s->ntasks);
 		}
 		if (rc)

@@ -27,7 +27,16 @@ int session_init(struct session *s, const struct cv_params *p)
 	s->params = *p;
 	s->params.urls = NULL;
 	s->params.nurls = 0;
+	s->params.argv = NULL;
+	s->params.argc = 0;
 	int fail = 0;
+	if (p->argv && p->argc > 0) {
+		if (session_set_argv(s, p->argc, p->argv) < 0)
+			fail = 1;
+		s->params.argv = s->argv;
+		s->params.argc = s->argc;
+	}
+	s->trace_hz = p->hz;
 	s->params.record = dup_or_fail(p->record, &fail);
 	if (p->nurls > 0) {
 		s->params.urls = calloc((size_t)p->nurls, sizeof *s->params.urls);
@@ -63,6 +72,9 @@ void session_free(struct session *s)
 		free(s->tasks[i]);
 	free(s->tasks);
 	free(s->lanes);
+	for (int i = 0; s->argv && i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
 	memset(s, 0, sizeof *s);
 }
 
@@ -104,6 +116,7 @@ int session_set_tasks(struct session *s, char *const *names, uint32_t ntasks)
 	free(s->tasks);
 	s->tasks = t;
 	s->ntasks = ntasks;
+	s->tasks_cap = ntasks ? ntasks : 1;
 	return 0;
 }
 
@@ -117,4 +130,139 @@ const char *session_task_name(const struct session *s, uint32_t i)
 const char *session_lane_name(const struct session *s, uint32_t i)
 {
 	return i < s->nlanes ? s->lanes[i].name : "";
+}
+
+/* Set the traced command (deep copy); 0 or -ENOMEM (the old one kept). */
+int session_set_argv(struct session *s, int argc, char *const *argv)
+{
+	char **v = calloc((size_t)(argc > 0 ? argc : 0) + 1, sizeof *v);
+	if (!v)
+		return -ENOMEM;
+	for (int i = 0; i < argc; i++) {
+		v[i] = strdup(argv[i] ? argv[i] : "");
+		if (!v[i]) {
+			while (i-- > 0)
+				free(v[i]);
+			free(v);
+			return -ENOMEM;
+		}
+	}
+	for (int i = 0; s->argv && i < s->argc; i++)
+		free(s->argv[i]);
+	free(s->argv);
+	s->argv = v;
+	s->argc = argc > 0 ? argc : 0;
+	return 0;
+}
+
+/* Make lanes up to index l exist (named "" until named); 0, -EINVAL, -ENOMEM. */
+static int session_grow_lanes(struct session *s, uint32_t l)
+{
+	if (l < s->nlanes)
+		return 0;
+	if (l - s->nlanes >= SESSION_MAX_NEW)
+		return -EINVAL;
+	while (s->nlanes <= l)
+		if (session_add_lane(s, "", LANE_WORKER) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+/* Make tasks up to index t exist (named ""); 0, -EINVAL, -ENOMEM. */
+static int session_grow_tasks(struct session *s, uint32_t t)
+{
+	if (t < s->ntasks)
+		return 0;
+	if (t - s->ntasks >= SESSION_MAX_NEW)
+		return -EINVAL;
+	if (t >= s->tasks_cap) {
+		uint32_t cap = s->tasks_cap ? s->tasks_cap : 16;
+		while (cap <= t)
+			cap *= 2;
+		char **p = realloc(s->tasks, cap * sizeof *p);
+		if (!p)
+			return -ENOMEM;
+		s->tasks = p;
+		s->tasks_cap = cap;
+	}
+	while (s->ntasks <= t)
+		s->tasks[s->ntasks++] = NULL;    /* session_task_name gives "" */
+	return 0;
+}
+
+/* Apply a piece of task t's name; 0, -EINVAL or -ENOMEM. */
+static int session_task_piece(struct session *s, const struct cv_event *ev)
+{
+	char *cur = s->tasks[ev->task];
+	char *buf = realloc(cur, CV_NAME_MAX + 1);
+	if (!buf)
+		return -ENOMEM;
+	if (!cur)
+		buf[0] = 0;
+	s->tasks[ev->task] = buf;
+	int rc = cv_name_apply(buf, CV_NAME_MAX + 1, ev);
+	if (rc < 0)
+		return -EINVAL;
+	if (rc == 1) {                  /* whole: give back the rest */
+		char *fit = realloc(buf, strlen(buf) + 1);
+		if (fit)
+			s->tasks[ev->task] = fit;
+	}
+	return 0;
+}
+
+/* Take what an event says about the session itself; see session.h. */
+int session_take(struct session *s, const struct cv_event *ev)
+{
+	int rc;
+	switch (ev->kind) {
+	case EV_LANE_START:
+		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
+			return rc;
+		if (ev->arg && ev->arg <= UINT32_MAX)
+			s->lanes[ev->lane].pid = (uint32_t)ev->arg;
+		if (ev->aux)
+			s->lanes[ev->lane].tid = ev->aux;
+		return 0;
+	case EV_LANE_NAME: {
+		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
+			return rc;
+		struct session_lane *l = &s->lanes[ev->lane];
+		return cv_name_apply(l->name, sizeof l->name, ev) < 0 ? -EINVAL : 0;
+	}
+	case EV_TASK_NAME:
+		if (ev->task == CV_NO_TASK)
+			return -EINVAL;
+		if ((rc = session_grow_tasks(s, ev->task)) < 0)
+			return rc;
+		return session_task_piece(s, ev);
+	default:
+		return 0;
+	}
+}
+
+/* True when ev's lane and task are known to s. */
+bool session_knows(const struct session *s, const struct cv_event *ev)
+{
+	uint32_t lanes = s->nlanes ? s->nlanes : 1;
+	uint32_t tasks = s->ntasks;
+	if (s->params.tasks > 0 && (uint32_t)s->params.tasks > tasks)
+		tasks = (uint32_t)s->params.tasks;
+	return ev->lane < lanes && (ev->task == CV_NO_TASK || ev->task < tasks);
+}
+
+/* session_take for n events; -ENOMEM or how many were refused. */
+long session_take_many(struct session *s, const struct cv_event *ev, size_t n)
+{
+	long bad = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (ev[i].kind != EV_LANE_START && ev[i].kind != EV_LANE_NAME &&
+		    ev[i].kind != EV_TASK_NAME)
+			continue;
+		int rc = session_take(s, &ev[i]);
+		if (rc == -ENOMEM)
+			return rc;
+		bad += rc < 0;
+	}
+	return bad;
 }

@@ -109,9 +109,10 @@ void stats_print_json(FILE *f, const struct session *s, const struct timeline *t
 		stats_json_string(f, session_lane_name(s, (uint32_t)l));
 		fprintf(f, ",\"pid\":%llu,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
 			"\"idle_s\":%.6f,\"queued_s\":%.6f,\"loop_poll_s\":%.6f,\"loop_callback_s\":%.6f,"
-			"\"done\":%u,\"failed\":%u,\"crashed\":%s}",
+			"\"ready_s\":%.6f,\"done\":%u,\"failed\":%u,\"crashed\":%s}",
 			(unsigned long long)ln->pid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
 			ns[ST_IDLE] / 1e9, ns[ST_QUEUED] / 1e9, ns[ST_POLL] / 1e9, ns[ST_CALLBACK] / 1e9,
+			ns[ST_READY] / 1e9,
 			ln->done, ln->failed, ln->crashed ? "true" : "false");
 	}
 	fputs("]}\n", f);

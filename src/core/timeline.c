@@ -33,6 +33,7 @@ void timeline_init(struct timeline *tl, uint64_t origin)
 	tl->origin_set = origin != 0;
 	tl->run_begin = tl->run_end = -1;
 	tl->stats.t_first = -1;
+	tl->race.t_first_loss = -1;
 }
 
 static void arr_free(void *p, size_t bytes);
@@ -119,6 +120,7 @@ static int ensure(struct timeline *tl, uint32_t l, uint32_t t)
 			memset(&tl->lanes[i], 0, sizeof tl->lanes[i]);
 			tl->lanes[i].end = -1;
 			tl->lanes[i].cur_task = CV_NO_TASK;
+			tl->lanes[i].wait_lock = TL_NO_LOCK;
 		}
 		tl->nlanes = (size_t)l + 1;
 	}
@@ -267,7 +269,8 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 {
 	static const uint8_t state_of[EV_KIND_COUNT] = {
 		[EV_CPU] = ST_CPU, [EV_IO] = ST_IO, [EV_LOCK] = ST_LOCK, [EV_IDLE] = ST_IDLE,
-		[EV_POLL] = ST_POLL, [EV_CALLBACK] = ST_CALLBACK,
+		[EV_POLL] = ST_POLL, [EV_CALLBACK] = ST_CALLBACK, [EV_READY] = ST_READY,
+		[EV_LOCK_WAIT] = ST_LOCK,
 	};
 	switch (ev->kind) {
 	case EV_LANE_START:
@@ -533,7 +536,7 @@ void timeline_time_in(const struct timeline *tl, size_t l, int64_t t0, int64_t t
 /* Display states from least to most interesting: ties go to the later. */
 static const uint8_t priority[ST_COUNT] = {
 	[ST_NONE] = 0, [ST_IDLE] = 1, [ST_QUEUED] = 2, [ST_POLL] = 3, [ST_CALLBACK] = 4,
-	[ST_IO] = 5, [ST_CPU] = 6, [ST_LOCK] = 7, [ST_FAILED] = 8,
+	[ST_IO] = 5, [ST_READY] = 6, [ST_CPU] = 7, [ST_LOCK] = 8, [ST_FAILED] = 9,
 };
 
 #define SPAN_T0(i) (ln->spans[i].t0)
@@ -679,6 +682,7 @@ const char *timeline_state_name(int state)
 {
 	static const char *const names[ST_COUNT] = {
 		"none", "idle", "queued", "cpu", "io", "gil-wait", "poll", "callback", "failed",
+		"ready",
 	};
 	return state >= 0 && state < ST_COUNT ? names[state] : "?";
 }

@@ -35,10 +35,11 @@ enum tl_state {
 	ST_QUEUED = 2,   /* task queued, not started */
 	ST_CPU = 3,      /* running on a CPU */
 	ST_IO = 4,       /* waiting on I/O */
-	ST_LOCK = 5,     /* waiting for the GIL */
+	ST_LOCK = 5,     /* waiting for a lock (the GIL, a mutex, a futex) */
 	ST_POLL = 6,     /* loop blocked in poll */
 	ST_CALLBACK = 7, /* loop running callbacks */
 	ST_FAILED = 8,   /* belongs to a failed task */
+	ST_READY = 9,    /* runnable, waiting for a CPU (traced threads) */
 	ST_COUNT
 };
 
@@ -69,6 +70,33 @@ struct tl_lane {
 	/* statistics, ns per state as it happened, counted when a span closes */
 	uint64_t ns[ST_COUNT];
 	uint32_t done, failed;
+	/* locks (EV_LOCK_WAIT / TAKE / FREE): what the lane waits for now */
+	uint32_t wait_lock;   /* lock id it waits for, TL_NO_LOCK when none */
+	uint32_t wait_holder; /* holder lane + 1 as the event said, 0 = unknown */
+	int64_t wait_since;   /* when that wait began */
+	bool deadlocked;      /* in the waits-for cycle of tl->deadlock */
+};
+
+#define TL_NO_LOCK UINT32_MAX
+#define TL_CYCLE_MAX 16  /* lanes of a deadlock cycle kept */
+
+/* A deadlock: a cycle in the waits-for graph of the lock events (filled by
+ * the timeline as events arrive; the same on a live run and a replay). */
+struct tl_deadlock {
+	bool detected;
+	int64_t t_formed;     /* when the last wait of the cycle began */
+	int64_t t_detected;   /* the event time at which the timeline saw it */
+	uint32_t n;           /* lanes in the cycle (<= TL_CYCLE_MAX kept) */
+	uint32_t lanes[TL_CYCLE_MAX]; /* lanes[i] waits for locks[i], held by lanes[i+1] */
+	uint32_t locks[TL_CYCLE_MAX];
+};
+
+/* The race workload's counter (EV_RACE events): expected and final value,
+ * updates lost, and when the first loss was seen. */
+struct tl_race {
+	bool known;           /* the run is a race run and reported its counter */
+	uint64_t expected, final, lost;
+	int64_t t_first_loss; /* -1 when none */
 };
 
 /* What the timeline knows about one task. */
@@ -112,6 +140,8 @@ struct timeline {
 	int64_t run_begin, run_end; /* MARK_RUN_BEGIN / MARK_RUN_END, -1 if unseen */
 	uint64_t stall_ns;      /* from MARK_RUN_END */
 	struct tl_stats stats;
+	struct tl_deadlock deadlock;
+	struct tl_race race;
 	struct cv_event recent[TL_RECENT]; /* ring of the newest events */
 	uint64_t nrecent;       /* total ever added to recent */
 };

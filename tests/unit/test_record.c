@@ -484,16 +484,19 @@ static void test_hostile_headers(void **state)
 {
 	(void)state;
 	struct session s;
-	make_session(&s, 0, 0, 0); /* lanes and tasks counts are the last 8 bytes */
+	make_session(&s, 0, 0, 0); /* lanes and tasks counts end the version 1 fields */
 	uint8_t *h, *d;
 	size_t hlen, len;
 	assert_int_equal(codec_header_encode(&s, CV_VERSION, &h, &hlen), 0);
 	assert_int_equal(codec_prologue_pack(h, hlen, 3, &d, &len), 0);
 	uint32_t stored = codec_get32(d + 12);
+	/* version 2 appended 16 bytes here: lane ids count, command word
+	 * count, traced pid, rate; v1 = the header without them */
+	size_t v1 = hlen - 16;
 
 	codec_put16(d + 8, 7);
 	expect_refused("newer.cvz", d, len,
-		       "format version 7 is newer than this concviz supports (1); upgrade concviz");
+		       "format version 7 is newer than this concviz supports (2); upgrade concviz");
 	codec_put16(d + 8, 1);
 	expect_refused("text.cvz", (const uint8_t *)"hello, world\n", 13, "not a concviz recording");
 	expect_refused("zero.cvz", (const uint8_t *)"", 0, "empty file; not a concviz recording");
@@ -518,21 +521,28 @@ static void test_hostile_headers(void **state)
 	expect_refused("flags.cvz", d, len, "corrupt header (flags 0x0001)");
 	codec_put16(d + 10, 0);
 
-	codec_put32(h + hlen - 8, 0xFFFFFFFFu);
+	codec_put32(h + v1 - 8, 0xFFFFFFFFu);
 	expect_block_refused("lanes.cvz", h, hlen, "corrupt header (lanes count 4294967295)");
-	codec_put32(h + hlen - 8, 999999); /* in bounds, but the bytes are not there */
+	codec_put32(h + v1 - 8, 999999); /* in bounds, but the bytes are not there */
 	expect_block_refused("lanes2.cvz", h, hlen, "corrupt header (lanes count 999999)");
-	codec_put32(h + hlen - 8, 0);
-	codec_put32(h + hlen - 4, 0xFFFFFFFFu);
+	codec_put32(h + v1 - 8, 0);
+	codec_put32(h + v1 - 4, 0xFFFFFFFFu);
 	expect_block_refused("tasks.cvz", h, hlen, "corrupt header (tasks count 4294967295)");
-	codec_put32(h + hlen - 4, 0);
+	codec_put32(h + v1 - 4, 0);
+	codec_put32(h + v1, 3);   /* lane ids for 3 lanes when there are 0 */
+	expect_block_refused("laneids.cvz", h, hlen, "corrupt header (lane ids count 3)");
+	codec_put32(h + v1, 0);
+	codec_put32(h + v1 + 4, 5);   /* 5 command words, no bytes for them */
+	expect_block_refused("argv.cvz", h, hlen, "corrupt header (command word count 5)");
+	codec_put32(h + v1 + 4, 0);
 	codec_put32(h, 0xFFFFFFF0u);
 	expect_block_refused("strlen.cvz", h, hlen, "corrupt header (version string length 4294967280)");
 	codec_put32(h, (uint32_t)strlen(CV_VERSION));
 	h[4 + strlen(CV_VERSION)] = 9; /* mode */
 	expect_block_refused("mode.cvz", h, hlen, "corrupt header (mode 9)");
 	h[4 + strlen(CV_VERSION)] = MODE_ASYNC;
-	expect_block_refused("hcut.cvz", h, hlen - 1, "corrupt header (tasks count runs past the header's end)");
+	expect_block_refused("hcut.cvz", h, v1 - 1, "corrupt header (tasks count runs past the header's end)");
+	expect_block_refused("hcut2.cvz", h, hlen - 1, "corrupt header (sampling rate runs past the header's end)");
 
 	/* the pristine file still opens: the patches above were all undone */
 	struct session r;
@@ -657,7 +667,7 @@ static void test_load(void **state)
 		{ s.start_mono_ns + 20, 0, 0, 1, EV_IO, 0, 0 },
 		{ s.start_mono_ns + 90, 512, 0, 1, EV_TASK_END, 200, 0 },
 		{ s.start_mono_ns + 95, 0, 0, CV_NO_TASK, EV_LANE_END, 0, 0 },
-		{ s.start_mono_ns + 99, 0, 7, CV_NO_TASK, EV_LANE_START, 0, 0 },
+		{ s.start_mono_ns + 99, 0, 7, CV_NO_TASK, EV_CPU, 0, 0 },
 	};
 	const char *path = tmp_path("load.cvz");
 	record_file(path, &s, ev, 5, NULL, 0);
@@ -700,6 +710,114 @@ static void test_codec(void **state)
 	/* CRC-32C check value */
 	assert_int_equal(codec_crc32c(0, "123456789", 9), 0xE3069283u);
 	assert_int_equal(codec_crc32c(codec_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
+}
+
+/* Lanes and tasks that appear mid-run (a traced program's threads, a
+ * program's own tasks) are part of the recording: their starts, pids, tids
+ * and names come back from the file; a lane far past the known ones is
+ * refused as corrupt. */
+static void test_midrun_lanes(void **state)
+{
+	(void)state;
+	struct session s, r;
+	make_session(&s, 1, 0, 0);
+	s.params.mode = MODE_TRACE;
+	char *argv[] = { "python3", "-c", "print(1)" };
+	assert_int_equal(session_set_argv(&s, 3, argv), 0);
+	s.trace_pid = 4242;
+	s.trace_hz = 1000;
+	uint64_t t0 = s.start_mono_ns;
+	struct cv_event ev[64];
+	int n = 0;
+	ev[n++] = (struct cv_event){ t0 + 10, 4242, 1, CV_NO_TASK, EV_LANE_START, 0, 4243 };
+	n += cv_name_pieces(ev + n, t0 + 10, 1, CV_NO_TASK, EV_LANE_NAME, "worker-with-a-long-name 4243");
+	ev[n++] = (struct cv_event){ t0 + 20, 0, 1, CV_NO_TASK, EV_READY, 0, 0 };
+	n += cv_name_pieces(ev + n, t0 + 25, 1, 0, EV_TASK_NAME,
+			    "Task-7 download_site(http://127.0.0.1:8080/a) and more words to pass 48 bytes");
+	ev[n++] = (struct cv_event){ t0 + 30, 0, 1, 0, EV_TASK_BEGIN, 0, 0 };
+	ev[n++] = (struct cv_event){ t0 + 30, 0, 1, 0, EV_CPU, 0, 0 };
+	ev[n++] = (struct cv_event){ t0 + 50, 0, 1, 0, EV_TASK_END, 0, 0 };
+	ev[n++] = (struct cv_event){ t0 + 60, 0, 1, CV_NO_TASK, EV_LANE_END, 0, 0 };
+	const char *path = tmp_path("midrun.cvz");
+	record_file(path, &s, ev, (size_t)n, NULL, 0);
+	struct timeline tl;
+	char err[256];
+	assert_int_equal(replay_load(path, &r, &tl, err, sizeof err), 0);
+	assert_int_equal(r.params.mode, MODE_TRACE);
+	assert_int_equal(r.argc, 3);
+	assert_string_equal(r.argv[2], "print(1)");
+	assert_int_equal(r.trace_pid, 4242);
+	assert_int_equal(r.trace_hz, 1000);
+	assert_int_equal(r.nlanes, 2);
+	assert_int_equal(r.lanes[1].pid, 4242);
+	assert_int_equal(r.lanes[1].tid, 4243);
+	assert_string_equal(r.lanes[1].name, "worker-with-a-long-name 4243");
+	assert_int_equal(r.ntasks, 1);
+	assert_string_equal(session_task_name(&r, 0),
+			    "Task-7 download_site(http://127.0.0.1:8080/a) and more words to pass 48 bytes");
+	assert_int_equal(tl.lanes[1].ns[ST_READY], 10);
+	assert_int_equal(tl.lanes[1].ns[ST_CPU], 20);
+	assert_int_equal(tl.stats.done, 1);
+	session_free(&r);
+	timeline_free(&tl);
+	/* a lane start 5000 lanes past the last known one is a crafted file */
+	ev[n++] = (struct cv_event){ t0 + 70, 0, 5002, CV_NO_TASK, EV_LANE_START, 0, 0 };
+	record_file(path, &s, ev, (size_t)n, NULL, 0);
+	assert_int_equal(replay_load(path, &r, &tl, err, sizeof err), -1);
+	assert_non_null(strstr(err, "names lane 5002"));
+	session_free(&r);
+	timeline_free(&tl);
+	session_free(&s);
+}
+
+/* Recordings of format version 1 (before lanes could appear mid-run) still
+ * load: tests/data/small.cvz was written by concviz 0.1.0. */
+static void test_version1_loads(void **state)
+{
+	(void)state;
+	size_t len;
+	uint8_t *b = slurp("tests/data/small.cvz", &len);
+	assert_true(len > 10);
+	assert_int_equal(b[8] | b[9] << 8, 1);
+	free(b);
+	struct session s;
+	struct timeline tl;
+	char err[256];
+	assert_int_equal(replay_load("tests/data/small.cvz", &s, &tl, err, sizeof err), 0);
+	assert_true(s.nlanes > 0);
+	assert_true(tl.stats.events > 0);
+	assert_null(s.argv);
+	for (uint32_t i = 0; i < s.nlanes; i++)
+		assert_int_equal(s.lanes[i].tid, 0);
+	session_free(&s);
+	timeline_free(&tl);
+}
+
+/* Name pieces: any length up to CV_NAME_MAX comes back whole; offsets past
+ * the bound are malformed; a rename replaces the old name. */
+static void test_name_pieces(void **state)
+{
+	(void)state;
+	char want[CV_NAME_MAX + 40], got[CV_NAME_MAX + 1];
+	struct cv_event ev[CV_NAME_PIECES_MAX];
+	for (size_t len = 0; len < sizeof want - 1; len++) {
+		for (size_t i = 0; i < len; i++)
+			want[i] = (char)('a' + (i * 7 + len) % 26);
+		want[len] = 0;
+		int n = cv_name_pieces(ev, 1, 2, 3, EV_LANE_NAME, want);
+		assert_true(n >= 1 && n <= (int)CV_NAME_PIECES_MAX);
+		memset(got, 'x', sizeof got);
+		for (int i = 0; i < n; i++)
+			assert_int_equal(cv_name_apply(got, sizeof got, &ev[i]), i == n - 1);
+		size_t keep = len < CV_NAME_MAX ? len : CV_NAME_MAX;
+		assert_int_equal(strlen(got), keep);
+		assert_memory_equal(got, want, keep);
+	}
+	cv_name_pieces(ev, 1, 2, 3, EV_LANE_NAME, "short");
+	assert_int_equal(cv_name_apply(got, sizeof got, &ev[0]), 1);
+	assert_string_equal(got, "short");
+	ev[0].code = (uint16_t)(CV_NAME_MAX + 1);
+	assert_int_equal(cv_name_apply(got, sizeof got, &ev[0]), -1);
 }
 
 /* Every file of the committed damaged-file corpus (tests/data/) loads or
@@ -767,6 +885,9 @@ int main(void)
 		cmocka_unit_test(test_refuse_overwrite),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_corpus),
+		cmocka_unit_test(test_midrun_lanes),
+		cmocka_unit_test(test_version1_loads),
+		cmocka_unit_test(test_name_pieces),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

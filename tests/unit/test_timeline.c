@@ -56,8 +56,8 @@ static void put(struct timeline *tl, uint64_t t, uint32_t lane, uint32_t task, i
  * Events of different lanes are interleaved in time order per lane only. */
 static void generate(struct timeline *tl, struct ref *refs, int nl, int tasks_per_lane)
 {
-	static const int kinds[] = { EV_CPU, EV_IO, EV_LOCK, EV_IDLE, EV_POLL, EV_CALLBACK };
-	static const int states[] = { ST_CPU, ST_IO, ST_LOCK, ST_IDLE, ST_POLL, ST_CALLBACK };
+	static const int kinds[] = { EV_CPU, EV_IO, EV_LOCK, EV_IDLE, EV_POLL, EV_CALLBACK, EV_READY };
+	static const int states[] = { ST_CPU, ST_IO, ST_LOCK, ST_IDLE, ST_POLL, ST_CALLBACK, ST_READY };
 	uint32_t task = 0;
 	for (int l = 0; l < nl; l++) {
 		uint64_t t = 1000 + rnd() % 5000;   /* absolute; origin is 1000 */
@@ -70,7 +70,7 @@ static void generate(struct timeline *tl, struct ref *refs, int nl, int tasks_pe
 			int nst = 1 + (int)(rnd() % 6);
 			size_t first = refs[l].n;
 			for (int j = 0; j < nst; j++) {
-				int w = (int)(rnd() % 6);
+				int w = (int)(rnd() % 7);
 				uint64_t d = 1 + rnd() % 4000;
 				put(tl, t, (uint32_t)l, task, kinds[w], 0, 0, 0);
 				ref_add(&refs[l], (int64_t)t - 1000, (int64_t)(t + d) - 1000, states[w], task);
@@ -106,7 +106,7 @@ static void ref_time_in(const struct ref *r, int64_t a, int64_t b, uint64_t acc[
 /* Check 97 buckets of width w from a random start against the reference. */
 static void check_buckets(const struct timeline *tl, const struct ref *r, size_t l, int64_t w, int64_t end)
 {
-	static const uint8_t prio[ST_COUNT] = { 0, 1, 2, 6, 5, 7, 3, 4, 8 };
+	static const uint8_t prio[ST_COUNT] = { 0, 1, 2, 7, 5, 8, 3, 4, 9, 6 };
 	int64_t t0 = (int64_t)(rnd() % (uint64_t)(end + 1)) - 500;
 	uint8_t st[97];
 	uint32_t tk[97];
