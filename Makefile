@@ -19,9 +19,10 @@ DEB_libuv    := libuv1-dev
 DEB_libzstd  := libzstd-dev
 DEB_cmocka   := libcmocka-dev
 # commands the tests drive -> Debian package
-TEST_TOOLS   := tmux python3
+TEST_TOOLS   := tmux python3 groff
 DEB_tmux     := tmux
 DEB_python3  := python3
+DEB_groff    := groff-base
 
 # Quiet build lines ("  CC  src/ring.c"); `make V=1` shows the commands.
 Q  := $(if $(V),,@)
@@ -71,7 +72,7 @@ define ensure_pkgs
 	if [ -n "$$missing" ]; then \
 	  debs=""; for m in $$missing; do case $$m in \
 	    ncursesw) d=$(DEB_ncursesw);; libcurl) d=$(DEB_libcurl);; libuv) d=$(DEB_libuv);; \
-	    libzstd) d=$(DEB_libzstd);; cmocka) d=$(DEB_cmocka);; *) d=$$m;; esac; debs="$$debs $$d"; done; \
+	    libzstd) d=$(DEB_libzstd);; cmocka) d=$(DEB_cmocka);; groff) d=$(DEB_groff);; *) d=$$m;; esac; debs="$$debs $$d"; done; \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo="sudo"; fi; \
 	    echo "concviz: installing missing packages:$$debs"; \
@@ -214,12 +215,20 @@ screenshots: $(BIN)
 
 # --- install ------------------------------------------------------------------
 
+# What `make install` puts in place, and `make uninstall` removes again: the
+# binary, the manual page and the bash completion (tests/layout/test_install.sh).
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALLED = $(PREFIX)/bin/concviz $(MANDIR)/man1/concviz.1 $(BASHCOMPDIR)/concviz
+
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concviz
+	install -m 644 src/cli/concviz.1 $(DESTDIR)$(MANDIR)/man1/concviz.1
+	install -m 644 src/cli/concviz.bash $(DESTDIR)$(BASHCOMPDIR)/concviz
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/concviz
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
 
 clean:
 	rm -rf build $(BIN)
