@@ -159,7 +159,7 @@ static bool tracer_over(struct tracer *tr)
 /* End the run at t: the last rate, lanes, the end mark. */
 static void tracer_finish(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_t since)
 {
-	if (t > since + 10000000ull)
+	if (t > since + 10000000ull || (!tr->windows && t > since && ticks))
 		tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now,
 			    ticks * 1000000000000ull / (t - since));
 	if (tr->attach) {
@@ -187,6 +187,7 @@ static void tracer_window(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_
 			tr->hz_now = tr->hz_asked;
 	}
 	tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now, ticks * 1000000000000ull / (t - since));
+	tr->windows++;
 }
 
 /* The sampler thread's CPU time, ns. */
@@ -204,6 +205,7 @@ static void *tracer_main(void *arg)
 	sigset_t all;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);   /* signals go to the controlling thread */
+	pthread_setname_np(pthread_self(), TRACER_THREAD_NAME);
 	static struct cv_event outev[TRACER_OUT_EVENTS];
 	uint64_t t = clock_ns(), next = t, since = t, cpu0 = tracer_cpu_ns(), ticks = 0;
 	tracer_mark(tr, t, MARK_RUN_BEGIN, 0, 0);

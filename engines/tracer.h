@@ -28,6 +28,7 @@
 #define TRACER_HZ_MAX 10000
 #define TRACER_GRACE_NS 3000000000ull /* a signalled program gets this long before SIGKILL */
 #define TRACER_BUDGET 0.05            /* the sampler's CPU share that makes it slow down */
+#define TRACER_THREAD_NAME "cv-sampler"  /* the sampler thread's name (top -H, benchmarks) */
 
 /* Start tracing e->p: run e->p.argv (e->urls[0]'s origin exported as
  * CONCVIZ_ORIGIN) or observe e->p.attach_pid. Capture the program's output

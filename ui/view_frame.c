@@ -138,19 +138,22 @@ static void view_frame_trace_title(struct canvas *c, int y, const struct view_ct
 	int rx = c->w - view_text_width(right);
 	view_fmt_time(view_edge(ctx), 10000000, u, el, sizeof el);
 	view_frame_rate(ctx, rate, sizeof rate);
-	snprintf(line, sizeof line, "%s%s%spid %u%s%s%s%s%s%u thread%s, %u process%s", sep,
-		 sum.command, sep, sum.pid, sep, el, sep, rate, sep, sum.threads,
-		 sum.threads == 1 ? "" : "s", sum.procs, sum.procs == 1 ? "" : "es");
+	char tail[256];
+	snprintf(tail, sizeof tail, "%spid %u%s%s%s%s%s%u thread%s, %u process%s", sep, sum.pid, sep,
+		 el, sep, rate, sep, sum.threads, sum.threads == 1 ? "" : "s", sum.procs,
+		 sum.procs == 1 ? "" : "es");
+	int room = rx - x - 1;
+	if (view_text_width(sep) + view_text_width(sum.command) + view_text_width(tail) > room)
+		snprintf(tail, sizeof tail, "%spid %u%s%s%s%s%s%u thr, %u proc", sep, sum.pid, sep, el,
+			 sep, rate, sep, sum.threads, sum.procs);
 	/* shorten the command, not the figures after it */
-	int room = rx - x - 1, over = view_text_width(line) - room;
-	if (over > 0 && (int)strlen(sum.command) > 8) {
-		int keep = (int)strlen(sum.command) - over - 3;
+	int keep = room - view_text_width(sep) - view_text_width(tail);
+	if (view_text_width(sum.command) > keep) {
 		if (keep < 8)
 			keep = 8;
-		sum.command[keep] = 0;
-		snprintf(line, sizeof line, "%s%s...%spid %u%s%s%s%s%s%u thr, %u proc", sep, sum.command,
-			 sep, sum.pid, sep, el, sep, rate, sep, sum.threads, sum.procs);
+		snprintf(sum.command + (keep - 3 < (int)strlen(sum.command) ? keep - 3 : 0), 4, "...");
 	}
+	snprintf(line, sizeof line, "%s%s%s", sep, sum.command, tail);
 	canvas_text(c, x, y, room > 0 ? room : 0, ROLE_HEADER, 0, line);
 	bool bad = end[0] && strcmp(end, "exited 0") && strcmp(end, "detached");
 	if (rx > x)
@@ -321,7 +324,7 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 		{ "?", "help", "help" },         { "Tab", "view", "view" },
 		{ "spc", "pause", "pause" },     { "f", "fit", "fit" },
 		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "h/l"), "pan", "pan" },
-		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "click", "details", "click" },
+		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "click", "details", "info" },
 		{ "R", "record", "rec" },
 	};
 	const struct view_key *k = ctx->replay ? replay_keys : view_traced(ctx) ? trace_keys : live_keys;

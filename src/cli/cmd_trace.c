@@ -184,6 +184,10 @@ static void trace_loop(struct runner *r, bool captured)
 	int handled = 0;
 	bool said = false;
 	while (!r->finished) {
+		if (trace_nsig != handled && tracer_attached(r->engine)) {
+			runner_stop(r);                          /* detach: it goes on */
+			break;
+		}
 		if (trace_nsig != handled) {
 			bool twice = handled > 0;
 			handled = trace_nsig;

@@ -1,13 +1,14 @@
 /*
  * busy.c - N threads (argv[1], default 16), half busy on a CPU and half
- * asleep in 1 ms naps, for argv[2] seconds (default 2): the load of the
- * tracer's benchmark.
+ * asleep in naps of argv[3] ms (default 50), for argv[2] seconds (default
+ * 2): the load of the tracer's benchmark.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 
 static double seconds = 2;
+static long nap_ms = 50;
 
 /* Return the monotonic time in seconds. */
 static double now(void)
@@ -22,7 +23,7 @@ static void *run(void *arg)
 {
 	double end = now() + seconds;
 	volatile unsigned long spin = 0;
-	struct timespec ts = { 0, 1000000 };
+	struct timespec ts = { nap_ms / 1000, nap_ms % 1000 * 1000000L };
 	while (now() < end) {
 		if (arg)
 			for (int i = 0; i < 100000; i++)
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
 	int n = argc > 1 ? atoi(argv[1]) : 16;
 	if (argc > 2)
 		seconds = atof(argv[2]);
+	if (argc > 3)
+		nap_ms = atol(argv[3]);
 	if (n < 1 || n > 4096)
 		return 2;
 	pthread_t *t = calloc((size_t)n, sizeof *t);
