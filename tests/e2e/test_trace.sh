@@ -170,7 +170,7 @@ if command -v tmux >/dev/null 2>&1; then
 	check tr "q quits with the program's status" '^EXIT=0'
 	check tr "the terminal is restored" '^TTY=icanon'
 	tm_start tq 100 30 "\"$BIN\" trace -- sleep 30; $AFTER"
-	check tq "a running program" '^ ?sleep [0-9]+ '
+	check tq "a running program" '^ ?sleep [0-9]+'
 	tm_keys tq q
 	check tq "q ends the running program (SIGTERM) and quits" '^EXIT=143'
 	printf 'trap "" TERM\nsleep 30\n' >"$T/stubborn.sh"
