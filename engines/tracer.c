@@ -31,7 +31,6 @@
 #include "tracer_spawn.h"
 
 #define TRACER_WINDOW_NS 1000000000ull   /* rate accounting window */
-#define TRACER_OUT_EVENTS (TOUT_TICK_BYTES / CV_NAME_PIECE + 4)
 
 /* Append an event to the tick's batch. */
 void tracer_push(struct tracer *tr, const struct cv_event *ev)
@@ -206,7 +205,7 @@ static void *tracer_main(void *arg)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);   /* signals go to the controlling thread */
 	pthread_setname_np(pthread_self(), TRACER_THREAD_NAME);
-	static struct cv_event outev[TRACER_OUT_EVENTS];
+	struct cv_event *outev = tr->outev;
 	uint64_t t = clock_ns(), next = t, since = t, cpu0 = tracer_cpu_ns(), ticks = 0;
 	tracer_mark(tr, t, MARK_RUN_BEGIN, 0, 0);
 	if (tr->attach)

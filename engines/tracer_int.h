@@ -19,6 +19,8 @@
 #include "tracer_state.h"
 
 #define TRACER_NAME_NS 250000000ull  /* names are re-read this often */
+#define TSCAN_MAX_IDS 4096           /* ids read from one directory or children file */
+#define TRACER_OUT_EVENTS (TOUT_TICK_BYTES / CV_NAME_PIECE + 4) /* output events per tick */
 
 /* One traced thread: a lane. */
 struct tthread {
@@ -69,6 +71,8 @@ struct tracer {
 	struct cv_event *batch, *sort_tmp;
 	size_t nbatch, batch_cap;
 	struct tout out;
+	struct cv_event outev[TRACER_OUT_EVENTS]; /* the tick's output events */
+	uint32_t ids[TSCAN_MAX_IDS];  /* scratch: ids listed by one discovery step */
 	/* the program's end */
 	bool main_reaped;
 	int main_status;

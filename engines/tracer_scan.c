@@ -29,8 +29,6 @@
 #include "tracer_int.h"
 #include "tracer_sys.h"
 
-#define TSCAN_MAX_IDS 4096   /* ids read from one directory or children file */
-
 /* Open a /proc file of thread tid of pid read-only; -1 on failure (errno). */
 static int tscan_open(uint32_t pid, uint32_t tid, const char *file)
 {
@@ -269,14 +267,13 @@ static int tscan_list(int fd, uint32_t *ids, int max)
 /* Add the threads of process p not traced yet, at t. */
 static void tscan_threads_of(struct tracer *tr, size_t p, uint64_t t)
 {
-	static uint32_t ids[TSCAN_MAX_IDS];   /* sampler thread only */
 	if (tr->pr[p].gone || tr->pr[p].fd_task < 0)
 		return;
-	int n = tscan_list(tr->pr[p].fd_task, ids, TSCAN_MAX_IDS);
+	int n = tscan_list(tr->pr[p].fd_task, tr->ids, TSCAN_MAX_IDS);
 	uint32_t pid = tr->pr[p].pid;
 	for (int i = 0; i < n; i++)
-		if (tscan_find(tr, ids[i]) < 0)
-			tscan_add_thread(tr, pid, ids[i], t);
+		if (tscan_find(tr, tr->ids[i]) < 0)
+			tscan_add_thread(tr, pid, tr->ids[i], t);
 }
 
 /* Add process pid and its threads at t; see tracer_int.h. */
@@ -313,6 +310,14 @@ static void tscan_new_procs(struct tracer *tr, const uint32_t *ids, int n, bool 
 			tscan_add_process(tr, ids[i], child, t);
 }
 
+/* Add the n processes listed in tr->ids (children of traced threads), at t. */
+static void tscan_kids(struct tracer *tr, int n, uint64_t t)
+{
+	uint32_t kids[TSCAN_MAX_IDS];             /* 16 KiB of the sampler's stack */
+	memcpy(kids, tr->ids, (size_t)n * sizeof *kids);
+	tscan_new_procs(tr, kids, n, false, t);
+}
+
 /* Look for orphans the kernel handed to concviz: its own threads' children. */
 static void tscan_self_children(struct tracer *tr, uint64_t t)
 {
@@ -347,15 +352,14 @@ void tscan_discover(struct tracer *tr, uint64_t t, bool force)
 	}
 	for (size_t p = 0; p < tr->npr; p++)       /* npr grows as children are found */
 		tscan_threads_of(tr, p, t);
-	static uint32_t kids[TSCAN_MAX_IDS];
 	char list[16384];
 	for (size_t i = 0; i < tr->nth; i++) {     /* nth grows too: new threads are read as well */
 		if (tr->th[i].fd_kids < 0)
 			continue;
 		ssize_t len = tscan_read(tr->th[i].fd_kids, list, sizeof list);
-		int k = len > 0 ? tproc_pid_list(list, (size_t)len, kids, TSCAN_MAX_IDS) : 0;
-		if (k > 0)
-			tscan_new_procs(tr, kids, k < TSCAN_MAX_IDS ? k : TSCAN_MAX_IDS, false, t);
+		int k = len > 0 ? tproc_pid_list(list, (size_t)len, tr->ids, TSCAN_MAX_IDS) : 0;
+		if (k > 0)   /* tscan_new_procs lists their threads into tr->ids: copy first */
+			tscan_kids(tr, k < TSCAN_MAX_IDS ? k : TSCAN_MAX_IDS, t);
 	}
 }
 

@@ -175,7 +175,7 @@ if command -v tmux >/dev/null 2>&1; then
 	check tq "q ends the running program (SIGTERM) and quits" '^EXIT=143'
 	printf 'trap "" TERM\nsleep 30\n' >"$T/stubborn.sh"
 	tm_start tk 100 30 "\"$BIN\" trace -- sh \"$T/stubborn.sh\"; $AFTER"
-	check tk "a program that ignores SIGTERM" '^ ?sh [0-9]+ '
+	check tk "a program that ignores SIGTERM" '^ ?sh [0-9]+'
 	tm_keys tk q
 	check tk "q: the grace period is announced" 'SIGKILL in 3 s'
 	tm_keys tk q
