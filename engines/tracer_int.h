@@ -110,6 +110,11 @@ void tscan_end_all(struct tracer *tr, uint64_t t);
  * sources (the SDK) as much as for the sampler. */
 long tscan_lane_of(const struct tracer *tr, uint32_t tid);
 
+/* Make an extra lane at t (one that is no traced thread: a task lane of an
+ * event source such as the SDK) in process pid, named name; returns its
+ * index. Its events are the source's to push (tracer_push). */
+uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, const char *name, uint64_t t);
+
 /* Free the tables and close their files. */
 void tscan_free(struct tracer *tr);
 

@@ -107,6 +107,19 @@ long tscan_lane_of(const struct tracer *tr, uint32_t tid)
 	return i < 0 ? -1 : (long)tr->th[i].lane;
 }
 
+/* Make an extra lane in process pid, named name, at t; see tracer_int.h. */
+uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, const char *name, uint64_t t)
+{
+	uint32_t lane = tr->next_lane++;
+	struct cv_event ev[CV_NAME_PIECES_MAX];
+	struct cv_event start = { t, pid, lane, CV_NO_TASK, EV_LANE_START, 0, 0 };
+	tracer_push(tr, &start);
+	int n = cv_name_pieces(ev, t, lane, CV_NO_TASK, EV_LANE_NAME, name);
+	for (int i = 0; i < n; i++)
+		tracer_push(tr, &ev[i]);
+	return lane;
+}
+
 /* Index of process pid in tr->pr, or -1. */
 static long tscan_proc(const struct tracer *tr, uint32_t pid)
 {

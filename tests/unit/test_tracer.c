@@ -10,9 +10,12 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include "session.h"
 #include "timeline.h"
+#include "tracer_int.h"
 #include "tracer_proc.h"
 #include "tracer_state.h"
 #include "tracer_sys.h"
@@ -258,6 +261,31 @@ static void test_transcript(void **state)
 	transcript_free(&tr);
 }
 
+/* The hooks other event sources use: an extra lane (named, in a process)
+ * takes the next index after the threads' and is found by no tid. */
+static void test_extra_lane(void **state)
+{
+	(void)state;
+	static struct tracer tr;          /* big: not on the stack */
+	memset(&tr, 0, sizeof tr);
+	tr.next_lane = 3;
+	assert_int_equal(tscan_extra_lane(&tr, 4242, "asyncio task fetch", 77), 3);
+	assert_int_equal(tscan_extra_lane(&tr, 4242, "task 2", 78), 4);
+	assert_int_equal(tscan_lane_of(&tr, 4242), -1);
+	struct cv_params p;
+	params_default(&p);
+	struct session s;
+	assert_int_equal(session_init(&s, &p), 0);
+	assert_int_equal(session_take_many(&s, tr.batch, tr.nbatch), 0);
+	assert_int_equal(s.nlanes, 5);
+	assert_string_equal(s.lanes[3].name, "asyncio task fetch");
+	assert_int_equal(s.lanes[3].pid, 4242);
+	assert_string_equal(s.lanes[4].name, "task 2");
+	session_free(&s);
+	free(tr.batch);
+	free(tr.sort_tmp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_stat),          cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_sys),           cmocka_unit_test(test_fill_blocking),
 		cmocka_unit_test(test_fill_ticks),    cmocka_unit_test(test_transcript),
+		cmocka_unit_test(test_extra_lane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
