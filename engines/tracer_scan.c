@@ -159,6 +159,8 @@ static char tscan_stat(struct tracer *tr, struct tthread *th, uint64_t t)
 	return st.state;
 }
 
+static bool tscan_classify(struct tracer *tr, struct tthread *th, uint64_t t);
+
 /* --- adding and ending ---------------------------------------------------- */
 
 /* Start tracing thread tid of pid: open its files, start and name its lane at t. */
@@ -204,6 +206,7 @@ static void tscan_add_thread(struct tracer *tr, uint32_t pid, uint32_t tid, uint
 		struct cv_event m = { t, th->lane, 0, CV_NO_TASK, EV_MARK, 0, MARK_DEGRADED };
 		tracer_push(tr, &m);
 	}
+	tscan_classify(tr, th, t);     /* what it does now: it may not move for long */
 	if (pid == (uint32_t)tr->main_pid && tid == pid)
 		tr->out_lane = th->lane;
 }

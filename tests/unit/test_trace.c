@@ -97,6 +97,11 @@ static void test_phases(void **state)
 	near("worker asleep", ns[ST_IDLE] / 1e9, PHASE_S);
 	near("worker on the mutex", ns[ST_LOCK] / 1e9, PHASE_S);
 	near("worker on the pipe", ns[ST_IO] / 1e9, PHASE_S);
+	/* the main thread waits on a pipe from the start (it does not move
+	 * until the worker's first phases are over): seen from the first sample */
+	double until = (ns[ST_CPU] + ns[ST_READY] + ns[ST_IDLE]) / 1e9; /* the worker's first notice */
+	timeline_lane_stats(&r.tl, (size_t)m, ns);
+	near("main on the pipe", ns[ST_IO] / 1e9, until);
 	assert_true(r.tl.lanes[w].end >= 0);
 	assert_true(r.tl.trace.exited && r.tl.trace.status_known);
 	assert_int_equal(r.tl.trace.wait_status, 0);
