@@ -25,6 +25,7 @@
 /* One traced thread: a lane. */
 struct tthread {
 	uint32_t pid, tid, lane;
+	uint32_t proc;            /* index of its process in tr->pr (never moves) */
 	int fd_sched, fd_sys, fd_stat, fd_kids;  /* kept open: read with pread, never reopened */
 	struct tproc_sched last;  /* the counters at the last sample */
 	struct tstate st;
@@ -41,6 +42,7 @@ struct tprocess {
 	int fd_task;              /* /proc/PID/task, listed with getdents64 */
 	bool child;               /* concviz's child: it reaps it */
 	bool gone;                /* no thread left (or reaped) */
+	uint32_t alive;           /* its threads seen by the last sample */
 };
 
 struct tracer {

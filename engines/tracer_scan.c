@@ -164,8 +164,9 @@ static bool tscan_classify(struct tracer *tr, struct tthread *th, uint64_t t);
 /* --- adding and ending ---------------------------------------------------- */
 
 /* Start tracing thread tid of pid: open its files, start and name its lane at t. */
-static void tscan_add_thread(struct tracer *tr, uint32_t pid, uint32_t tid, uint64_t t)
+static void tscan_add_thread(struct tracer *tr, size_t proc, uint32_t tid, uint64_t t)
 {
+	uint32_t pid = tr->pr[proc].pid;
 	if (tr->nth == tr->th_cap) {
 		size_t cap = tr->th_cap ? tr->th_cap * 2 : 64;
 		void *p = realloc(tr->th, cap * sizeof *tr->th);
@@ -178,6 +179,7 @@ static void tscan_add_thread(struct tracer *tr, uint32_t pid, uint32_t tid, uint
 	memset(th, 0, sizeof *th);
 	th->pid = pid;
 	th->tid = tid;
+	th->proc = (uint32_t)proc;
 	th->fd_sched = tscan_open(pid, tid, "schedstat");
 	if (th->fd_sched < 0)
 		return;                            /* gone already */
@@ -286,10 +288,9 @@ static void tscan_threads_of(struct tracer *tr, size_t p, uint64_t t)
 	if (tr->pr[p].gone || tr->pr[p].fd_task < 0)
 		return;
 	int n = tscan_list(tr->pr[p].fd_task, tr->ids, TSCAN_MAX_IDS);
-	uint32_t pid = tr->pr[p].pid;
 	for (int i = 0; i < n; i++)
 		if (tscan_find(tr, tr->ids[i]) < 0)
-			tscan_add_thread(tr, pid, tr->ids[i], t);
+			tscan_add_thread(tr, p, tr->ids[i], t);
 }
 
 /* Add process pid and its threads at t; see tracer_int.h. */
@@ -312,7 +313,7 @@ void tscan_add_process(struct tracer *tr, uint32_t pid, bool child, uint64_t t)
 		tr->pr = q;
 		tr->pr_cap = cap;
 	}
-	tr->pr[tr->npr] = (struct tprocess){ pid, fd, child, false };
+	tr->pr[tr->npr] = (struct tprocess){ pid, fd, child, false, 0 };
 	tr->npr++;
 	tscan_threads_of(tr, tr->npr - 1, t);
 }
@@ -422,6 +423,8 @@ void tscan_sample(struct tracer *tr, uint64_t t)
 	char buf[96];
 	struct cv_event ev[3];
 	bool dropped = false;
+	for (size_t p = 0; p < tr->npr; p++)
+		tr->pr[p].alive = 0;
 	for (size_t i = 0; i < tr->nth;) {
 		struct tthread *th = &tr->th[i];
 		struct tproc_sched now;
@@ -447,20 +450,14 @@ void tscan_sample(struct tracer *tr, uint64_t t)
 		th->t_acc = t;
 		if (t >= th->next_name)
 			tscan_stat(tr, th, t);
+		tr->pr[th->proc].alive++;
 		i++;
 	}
 	if (dropped)
 		tscan_rehash(tr);
-	for (size_t p = 0; p < tr->npr; p++) {     /* a process with no thread left is gone */
-		struct tprocess *pr = &tr->pr[p];
-		if (pr->gone || pr->child)
-			continue;                      /* children end when reaped */
-		bool any = false;
-		for (size_t i = 0; i < tr->nth && !any; i++)
-			any = tr->th[i].pid == pr->pid;
-		if (!any)
-			tscan_end_process(tr, pr->pid, 0, t);
-	}
+	for (size_t p = 0; p < tr->npr; p++)       /* a process with no thread left is gone */
+		if (!tr->pr[p].gone && !tr->pr[p].child && !tr->pr[p].alive)
+			tscan_end_process(tr, tr->pr[p].pid, 0, t);   /* children end when reaped */
 }
 
 /* Free the tables and close their files. */

@@ -28,8 +28,10 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 	bool u = c->utf8;
 	int y = r.y, bottom = r.y + r.h;
 	if (!ctx->runs || ctx->nruns == 0) {
-		view_wrap(c, r, ROLE_DIM,
-			  "No finished run yet. When a run ends it is listed here; press 0/1/2/3 to run "
+		view_wrap(c, r, ROLE_DIM, view_traced(ctx)
+			  ? "The program's summary is listed here when it ends; compare it with the built-in "
+			    "models with `concviz run`."
+			  : "No finished run yet. When a run ends it is listed here; press 0/1/2/3 to run "
 			  "the job under another model.");
 		return;
 	}
