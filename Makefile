@@ -23,6 +23,9 @@ TEST_TOOLS   := tmux python3 groff
 DEB_tmux     := tmux
 DEB_python3  := python3
 DEB_groff    := groff-base
+# Debian packages the tests use that hold no command of their name: the
+# libraries the examples trace with (examples/, `concviz trace`)
+TEST_DEBS    := python3-requests python3-aiohttp
 
 # Quiet build lines ("  CC  src/ring.c"); `make V=1` shows the commands.
 Q  := $(if $(V),,@)
@@ -57,6 +60,8 @@ TESTS    := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/tes
 BENCHES  := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/bench_*.c))
 FUZZERS  := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 TEST_SUPPORT := $(wildcard tests/support/*.c)
+# small programs the tracer's tests trace (tests/trace/*.c), built plainly
+TRACE_HELPERS := $(patsubst tests/trace/%.c,$(BUILD)/trace/%,$(wildcard tests/trace/*.c))
 
 .PHONY: all run test unit bench asan tsan tsan-run fuzz valgrind install uninstall clean deps test-deps screenshots
 all: $(BIN)
@@ -105,6 +110,7 @@ deps:
 	$(call ensure_pkgs,$(PKGS),)
 test-deps: deps
 	$(call ensure_pkgs,cmocka,$(TEST_TOOLS))
+	$(call ensure_debs,$(TEST_DEBS))
 
 # Compiler flags of the libraries, written once the libraries are there.
 ifeq ($(filter clean uninstall deps test-deps,$(MAKECMDGOALS)),)
@@ -148,16 +154,22 @@ run: $(BIN)
 $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 	@mkdir -p $(@D)
 	$(SAY) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
+	$(Q)$(CC) $(CPPFLAGS) -DTRACE_HELPERS='"$(BUILD)/trace"' $(INC_ALL) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
+
+# The traced test programs: no sanitizer (they are the user's programs).
+$(BUILD)/trace/%: tests/trace/%.c
+	@mkdir -p $(@D)
+	$(SAY) CC $<
+	$(Q)$(CC) -D_GNU_SOURCE -std=c11 -O2 -g $(WARN) -pthread -o $@ $<
 
 # Unit tests, then end-to-end tests of the real binary; one summary line.
 # Shell tests: the tree's layers, the man page and completion, then the
 # end-to-end tests of the real binary.
 SHELL_TESTS = $(wildcard tests/layout/test_*.sh tests/e2e/test_*.sh)
-test: test-deps $(BIN) $(TESTS)
+test: test-deps $(BIN) $(TESTS) $(TRACE_HELPERS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(SHELL_TESTS))
 
-unit: test-deps $(TESTS)
+unit: test-deps $(TESTS) $(TRACE_HELPERS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS)
 
 # The whole suite (unit and end-to-end) built with AddressSanitizer +
@@ -169,8 +181,8 @@ asan:
 # The threaded and forked tests built with ThreadSanitizer.
 tsan:
 	$(MAKE) BUILD=build/tsan SAN=thread OPT="-O1 -g" BIN=build/tsan/concviz tsan-run
-TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner,$(TESTS))
-tsan-run: test-deps $(BIN) $(TSAN_TESTS)
+TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner %/test_trace,$(TESTS))
+tsan-run: test-deps $(BIN) $(TSAN_TESTS) $(TRACE_HELPERS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TSAN_TESTS)
 
 # A short run of each mode under valgrind memcheck.
@@ -185,7 +197,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h) $(LIB) $(BUILD)/co
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
-bench: $(BIN) $(BENCHES)
+bench: $(BIN) $(BENCHES) $(TRACE_HELPERS)
 	@for b in $(BENCHES); do $$b || exit 1; done
 	@for s in $(wildcard tests/bench/bench_*.sh); do BIN=./$(BIN) sh $$s || exit 1; done
 

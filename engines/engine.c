@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "engine.h"
+#include "tracer.h"
 
 /* Name the tasks in the session: the URL (io) or "sum n=<n>" (cpu). */
 static int engine_name_tasks(const struct engine *e, struct session *s)
@@ -63,7 +64,7 @@ int engine_start(struct engine **out, const struct cv_params *p, struct session 
 			 CV_MAX_TASKS);
 		return -EINVAL;
 	}
-	if (p->workload == WL_IO && (nurls <= 0 || !urls)) {
+	if (p->mode != MODE_TRACE && p->workload == WL_IO && (nurls <= 0 || !urls)) {
 		snprintf(err, errlen, "concviz: the io workload has no URL; give --url or use the embedded origin");
 		return -EINVAL;
 	}
@@ -74,10 +75,10 @@ int engine_start(struct engine **out, const struct cv_params *p, struct session 
 	}
 	e->p = *p;
 	e->urls = urls;
-	e->nurls = p->workload == WL_IO ? nurls : 0;
+	e->nurls = p->workload == WL_IO || p->mode == MODE_TRACE ? nurls : 0;
 	atomic_init(&e->cancel, false);
 	atomic_init(&e->finished, false);
-	if ((rc = engine_name_tasks(e, s)) < 0) {
+	if (p->mode != MODE_TRACE && (rc = engine_name_tasks(e, s)) < 0) {
 		snprintf(err, errlen, "concviz: out of memory naming the tasks; use fewer tasks");
 		free(e);
 		return rc;
@@ -86,6 +87,7 @@ int engine_start(struct engine **out, const struct cv_params *p, struct session 
 	case MODE_SEQ: rc = seq_start(e, s, err, errlen); break;
 	case MODE_THREADS: rc = threads_start(e, s, err, errlen); break;
 	case MODE_ASYNC: rc = async_start(e, s, err, errlen); break;
+	case MODE_TRACE: rc = tracer_start(e, s, err, errlen); break;
 	default: rc = procs_start(e, s, err, errlen); break;
 	}
 	if (rc < 0) {

@@ -100,19 +100,26 @@ int runner_start(struct runner *r, const struct cv_params *p, char *err, size_t 
 	r->params = r->session.params;   /* strings owned by the session */
 	char **urls = r->params.urls;
 	int nurls = r->params.nurls;
-	if (p->workload == WL_IO && nurls <= 0) {
+	bool traced = p->mode == MODE_TRACE;
+	if ((p->workload == WL_IO && nurls <= 0 && !traced) || (traced && !p->attach_pid)) {
+		/* a traced program gets the origin too (CONCVIZ_ORIGIN) */
 		if (runner_origin_for(p, err, errlen) < 0)
 			goto fail;
 		urls = runner_urls;
 		nurls = 2;
-		r->session.ideal_latency_ms = p->latency_ms + p->jitter_ms / 2;
+		if (!traced)
+			r->session.ideal_latency_ms = p->latency_ms + p->jitter_ms / 2;
 	}
 	if (runner_ring_ready(err, errlen) < 0)
 		goto fail;
 	timeline_init(&r->tl, r->session.start_mono_ns);
-	if (engine_start(&r->engine, &r->params, &r->session, urls, nurls, err, errlen) < 0) {
+	int rc = engine_start(&r->engine, &r->params, &r->session, urls, nurls, err, errlen);
+	if (rc < 0) {
 		timeline_free(&r->tl);
-		goto fail;
+		session_free(&r->session);
+		memset(r, 0, sizeof *r);
+		r->start_error = rc;
+		return -1;
 	}
 	return 0;
 fail:
@@ -152,7 +159,7 @@ static void runner_fail(struct runner *r, const char *msg)
  * be reached: every io task failed to connect or resolve). */
 static void runner_judge(struct runner *r)
 {
-	if (r->params.workload != WL_IO || r->tl.ntasks == 0)
+	if (r->params.mode == MODE_TRACE || r->params.workload != WL_IO || r->tl.ntasks == 0)
 		return;
 	size_t unreachable = 0;
 	for (size_t i = 0; i < r->tl.ntasks; i++) {

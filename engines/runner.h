@@ -29,11 +29,16 @@ struct runner {
 	bool finished;             /* engine done and ring drained */
 	int exit_status;           /* 0, or 1 when the engine reported a runtime failure */
 	char err[256];             /* the runtime failure, one line */
+	int start_error;           /* after a failed runner_start: the engine's
+	                              negative errno (0: the failure was not the
+	                              engine's); a traced command not found is
+	                              -ENOENT, not executable -EACCES */
 };
 
 /* Start a run of p (the embedded origin is started on first use when p has no
  * URLs). On failure returns -1 with a one-line message in err (what was wrong
- * and what to do) and nothing left running. */
+ * and what to do), r->start_error set, and nothing left running. A trace
+ * (MODE_TRACE) gets the origin too, for CONCVIZ_ORIGIN, unless it attaches. */
 int runner_start(struct runner *r, const struct cv_params *p, char *err, size_t errlen);
 
 /* Move every event waiting in the ring into the timeline (and the recorder);

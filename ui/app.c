@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include "app.h"
 #include "app_int.h"
 #include "clock.h"
@@ -56,50 +55,13 @@ static void app_keep_summary(struct app_live *L)
 /* Stop recording the current run, saying where it went. */
 static void app_record_stop(struct app_live *L, const char *why)
 {
-	char err[256] = "";
-	if (!L->run || !L->run->rec)
-		return;
-	if (runner_record_stop(L->run, err, sizeof err) < 0)
-		app_ui_message(&L->ui, 0, "%s", err);
-	else
-		app_ui_message(&L->ui, 10, "saved %s%s; replay it with `concviz replay %s`",
-			       L->rec_path, why, L->rec_path);
-	L->rec_path[0] = 0;
+	app_ui_record_stop(&L->ui, L->run, L->rec_path, why);
 }
 
 /* Start recording the current run to a new concviz-YYYYMMDD-HHMMSS.cvz. */
 static void app_record_start(struct app_live *L)
 {
-	char err[256] = "", stamp[32];
-	if (!L->run) {
-		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "nothing to record: no run is going");
-		return;
-	}
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-	for (int i = 0; i < 100; i++) {
-		if (i == 0)
-			snprintf(L->rec_path, sizeof L->rec_path, "concviz-%s.cvz", stamp);
-		else
-			snprintf(L->rec_path, sizeof L->rec_path, "concviz-%s-%d.cvz", stamp, i);
-		FILE *f = fopen(L->rec_path, "r");
-		if (f) { /* taken: never overwrite, try the next name */
-			fclose(f);
-			continue;
-		}
-		if (runner_record(L->run, L->rec_path, false, err, sizeof err) == 0) {
-			if (L->run->finished) /* the whole run is written already */
-				app_record_stop(L, "");
-			else
-				app_ui_message(&L->ui, 0, "recording to %s (R stops)", L->rec_path);
-			return;
-		}
-		break;
-	}
-	L->rec_path[0] = 0;
-	app_ui_message(&L->ui, 0, "concviz: cannot record: %s", err[0] ? err : "no free file name");
+	app_ui_record_start(&L->ui, L->run, L->rec_path, sizeof L->rec_path);
 }
 
 /* Stop and free the current run, keeping its summary. */
@@ -245,22 +207,17 @@ static void app_check_run(struct app_live *L)
 /* Open the UI and run p; see app.h. */
 int app_live(const struct cv_params *p)
 {
-	char err[512];
-	if (tui_check(err, sizeof err) < 0) {
-		fprintf(stderr, "%s\n", err);
-		return 2;
-	}
-	setlocale(LC_ALL, "");
-	struct app_live *L = calloc(1, sizeof *L);
-	if (!L) {
-		fprintf(stderr, "concviz: out of memory; close other programs and retry\n");
+	int rc = app_ui_check();
+	if (rc)
+		return rc;
+	struct app_live *L = app_ui_alloc(sizeof *L);
+	if (!L)
 		return 1;
-	}
 	L->cur = *p;
 	bool given = p->tasks != (p->workload == WL_CPU ? 20 : 160); /* --tasks was given */
 	L->tasks_io = p->workload == WL_IO || given ? p->tasks : 160;
 	L->tasks_cpu = p->workload == WL_CPU || given ? p->tasks : 20;
-	int rc = app_ui_open(&L->ui);
+	rc = app_ui_open(&L->ui);
 	if (rc) {
 		free(L);
 		return rc;
@@ -283,14 +240,7 @@ int app_live(const struct cv_params *p)
 				L->ui.dirty = true; /* the live edge moves */
 		}
 		app_live_ctx(L, &ctx, now);
-		if (now >= next) {
-			if (L->ui.dirty)
-				app_ui_render(&L->ui, &ctx);
-			next = now + APP_FRAME_NS;
-		}
-		now = clock_ns();
-		int wait = next > now ? (int)((next - now) / 1000000) : 0;
-		struct key_action a = app_ui_input(&L->ui, wait > 0 ? wait : 1, KEYS_LIVE);
+		struct key_action a = app_ui_frame(&L->ui, &ctx, &next, KEYS_LIVE);
 		if (a.act != ACT_NONE) {
 			app_live_ctx(L, &ctx, clock_ns());
 			if (!app_live_action(L, &a, &ctx))

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include "canvas.h"
 #include "keys.h"
 #include "view.h"
@@ -24,6 +25,14 @@ struct app_ui {
 	uint64_t msg_until;       /* clock_ns() when it goes away; 0 = stays */
 	bool dirty;               /* something changed: draw the next frame */
 };
+
+/* Check that the terminal can draw the UI (printing the one-line reason
+ * when not) and take the user's locale; 0 or the exit status (2). */
+int app_ui_check(void);
+
+/* Allocate a zeroed UI state of size bytes, printing the one-line message
+ * when out of memory; NULL then (exit status 1). */
+void *app_ui_alloc(size_t size);
 
 /* Start the terminal and a canvas of its size. Returns 0, or the exit status
  * (2) after printing the one-line reason. The caller has called setlocale. */
@@ -44,8 +53,25 @@ const char *app_ui_msg_now(struct app_ui *u, uint64_t now);
  * the last frame (for clicks and the wheel). */
 bool app_ui_navigate(struct app_ui *u, const struct key_action *a, const struct view_ctx *ctx);
 
+struct runner;
+
+/* Start recording run r to a new concviz-YYYYMMDD-HHMMSS.cvz (never
+ * overwriting), its name into path[n] ("" when none could start); say so
+ * on the message line. A finished run is written whole and closed at once. */
+void app_ui_record_start(struct app_ui *u, struct runner *r, char *path, size_t n);
+
+/* Stop recording run r (to path, then path = ""), saying where it went and
+ * why (" (the run finished)"); nothing when r is not recording. */
+void app_ui_record_stop(struct app_ui *u, struct runner *r, char *path, const char *why);
+
 /* Draw the current view into the canvas and onto the terminal. */
 void app_ui_render(struct app_ui *u, const struct view_ctx *ctx);
+
+/* One turn of a live frame loop: draw ctx when the frame is due (*next,
+ * clock_ns() time) and something changed, then wait for input until the
+ * next frame; returns the action (ACT_NONE on timeout). */
+struct key_action app_ui_frame(struct app_ui *u, const struct view_ctx *ctx, uint64_t *next,
+			       enum keys_ctx kctx);
 
 /* Read input for up to timeout_ms and decode it for ctx; ACT_NONE on timeout. */
 struct key_action app_ui_input(struct app_ui *u, int timeout_ms, enum keys_ctx kctx);

@@ -1,15 +1,41 @@
 /*
  * app_ui.c - the screen shared by the live UI and the replay UI: opening and
  * closing the terminal, the message line, the keys every view obeys (zoom,
- * pan, scroll, fit, Tab, help, mouse) and drawing one frame.
+ * pan, scroll, fit, Tab, help, mouse), recording on demand (R) and
+ * drawing one frame.
  * UI thread only.
  */
+#include <locale.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "app_int.h"
 #include "clock.h"
+#include "runner.h"
 #include "tui.h"
+
+/* Check the terminal and take the locale; 0 or the exit status (2). */
+int app_ui_check(void)
+{
+	char err[512];
+	if (tui_check(err, sizeof err) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return 2;
+	}
+	setlocale(LC_ALL, "");
+	return 0;
+}
+
+/* Allocate a zeroed UI state; NULL (message printed) when out of memory. */
+void *app_ui_alloc(size_t size)
+{
+	void *p = calloc(1, size);
+	if (!p)
+		fprintf(stderr, "concviz: out of memory; close other programs and retry\n");
+	return p;
+}
 
 /* Start the terminal and a canvas of its size; 0 or the exit status. */
 int app_ui_open(struct app_ui *u)
@@ -154,6 +180,21 @@ void app_ui_render(struct app_ui *u, const struct view_ctx *ctx)
 	u->dirty = false;
 }
 
+/* Draw when due, then wait for input until the next frame. */
+struct key_action app_ui_frame(struct app_ui *u, const struct view_ctx *ctx, uint64_t *next,
+			       enum keys_ctx kctx)
+{
+	uint64_t now = clock_ns();
+	if (now >= *next) {
+		if (u->dirty)
+			app_ui_render(u, ctx);
+		*next = now + APP_FRAME_NS;
+	}
+	now = clock_ns();
+	int wait = *next > now ? (int)((*next - now) / 1000000) : 0;
+	return app_ui_input(u, wait > 0 ? wait : 1, kctx);
+}
+
 /* Read input for up to timeout_ms and decode it. */
 struct key_action app_ui_input(struct app_ui *u, int timeout_ms, enum keys_ctx kctx)
 {
@@ -163,4 +204,52 @@ struct key_action app_ui_input(struct app_ui *u, int timeout_ms, enum keys_ctx k
 	if (tui_read(&in, timeout_ms) == 1)
 		a = keys_decode(&in, kctx);
 	return a;
+}
+
+/* Stop recording run r, saying where it went; see app_int.h. */
+void app_ui_record_stop(struct app_ui *u, struct runner *r, char *path, const char *why)
+{
+	char err[256] = "";
+	if (!r || !r->rec)
+		return;
+	if (runner_record_stop(r, err, sizeof err) < 0)
+		app_ui_message(u, 0, "%s", err);
+	else
+		app_ui_message(u, 10, "saved %s%s; replay it with `concviz replay %s`", path, why, path);
+	path[0] = 0;
+}
+
+/* Start recording run r to a new file; see app_int.h. */
+void app_ui_record_start(struct app_ui *u, struct runner *r, char *path, size_t n)
+{
+	char err[256] = "", stamp[32];
+	if (!r) {
+		app_ui_message(u, APP_MSG_NS / 1e9, "nothing to record: no run is going");
+		return;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	for (int i = 0; i < 100; i++) {
+		if (i == 0)
+			snprintf(path, n, "concviz-%s.cvz", stamp);
+		else
+			snprintf(path, n, "concviz-%s-%d.cvz", stamp, i);
+		FILE *f = fopen(path, "r");
+		if (f) { /* taken: never overwrite, try the next name */
+			fclose(f);
+			continue;
+		}
+		if (runner_record(r, path, false, err, sizeof err) == 0) {
+			if (r->finished) /* the whole run is written already */
+				app_ui_record_stop(u, r, path, "");
+			else
+				app_ui_message(u, 0, "recording to %s (R stops)", path);
+			return;
+		}
+		break;
+	}
+	path[0] = 0;
+	app_ui_message(u, 0, "concviz: cannot record: %s", err[0] ? err : "no free file name");
 }

@@ -31,6 +31,7 @@
 enum view_id { VIEW_GANTT = 0, VIEW_COMPARE, VIEW_LOOP, VIEW_LOG, VIEW_HELP, VIEW_COUNT };
 
 #define VIEW_LABEL_W 12   /* width of the lane-name column of the Gantt view */
+#define VIEW_LABEL_W_TRACE 22 /* the same for a traced program ("comm tid" names) */
 
 /* What is visible; owned by the caller, updated by the helpers and view_draw. */
 struct view_state {

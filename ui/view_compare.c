@@ -28,8 +28,10 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 	bool u = c->utf8;
 	int y = r.y, bottom = r.y + r.h;
 	if (!ctx->runs || ctx->nruns == 0) {
-		view_wrap(c, r, ROLE_DIM,
-			  "No finished run yet. When a run ends it is listed here; press 0/1/2/3 to run "
+		view_wrap(c, r, ROLE_DIM, view_traced(ctx)
+			  ? "The program's summary is listed here when it ends; compare it with the built-in "
+			    "models with `concviz run`."
+			  : "No finished run yet. When a run ends it is listed here; press 0/1/2/3 to run "
 			  "the job under another model.");
 		return;
 	}
@@ -57,9 +59,10 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 			snprintf(eff, sizeof eff, "%s", view_sym(u, "—", "-"));
 		snprintf(wall, sizeof wall, "%.2fs", s->wall_s);
 		int x = r.x;
+		bool traced = s->mode == MODE_TRACE;   /* workers: its threads */
 		x += canvas_printf(c, x, y, r.w, ROLE_TEXT, 0, "%-3zu %-8s %-8s %7d %-3s ", i + 1,
-				   params_mode_name(s->mode), params_workload_name(s->workload), s->workers,
-				   s->gil ? "on" : "off");
+				   params_mode_name(s->mode), traced ? "program" : params_workload_name(s->workload),
+				   traced ? (int)s->threads : s->workers, traced ? "-" : s->gil ? "on" : "off");
 		x += canvas_printf(c, x, y, r.x + r.w - x, ROLE_TEXT, ATTR_BOLD, "%9s", wall);
 		x += canvas_printf(c, x, y, r.x + r.w - x, b >= 0 ? ROLE_GOOD : ROLE_DIM, 0, " %8s", speed);
 		x += canvas_printf(c, x, y, r.x + r.w - x, ROLE_TEXT, 0, " %6s  ", eff);

@@ -100,6 +100,66 @@ static void view_frame_target(const struct view_ctx *ctx, char *buf, size_t n)
 	}
 }
 
+/* Describe the sampling rate: achieved, and lowered from what was asked. */
+static void view_frame_rate(const struct view_ctx *ctx, char *buf, size_t n)
+{
+	const struct tl_trace *t = ctx->tl ? &ctx->tl->trace : NULL;
+	int asked = ctx->s->trace_hz;
+	if (!t || !t->hz_n) {
+		snprintf(buf, n, "%d Hz", asked);
+		return;
+	}
+	int len = snprintf(buf, n, "%.0f Hz", t->hz_mhz / 1e3);
+	if (t->hz_target && (int)t->hz_target < asked && len > 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, " (lowered from %d)", asked);
+}
+
+/* Draw header line 1 of a traced program: command, pid, elapsed, rate,
+ * threads and processes; LIVE or how it ended. */
+static void view_frame_trace_title(struct canvas *c, int y, const struct view_ctx *ctx, int x)
+{
+	bool u = c->utf8;
+	const char *sep = view_sym(u, " │ ", " | ");
+	struct cv_summary sum;
+	char right[96] = "", end[64], el[32], rate[64], line[512];
+	stats_summarize(ctx->s, ctx->tl, &sum);
+	stats_describe_end(&sum.end, end, sizeof end);
+	size_t l = 0;
+	if (ctx->recording)
+		l += (size_t)snprintf(right, sizeof right, "%sREC  ", view_sym(u, "● ", "* "));
+	if (ctx->vs && ctx->vs->paused)
+		l += (size_t)snprintf(right + l, sizeof right - l, "PAUSED  ");
+	if (ctx->replay)
+		snprintf(right + l, sizeof right - l, "REPLAY %s%g", view_sym(u, "×", "x"), ctx->speed);
+	else if (end[0])
+		snprintf(right + l, sizeof right - l, "%s", end);
+	else
+		snprintf(right + l, sizeof right - l, "%s", ctx->live ? "LIVE" : "DONE");
+	int rx = c->w - view_text_width(right);
+	view_fmt_time(view_edge(ctx), 10000000, u, el, sizeof el);
+	view_frame_rate(ctx, rate, sizeof rate);
+	char tail[256];
+	snprintf(tail, sizeof tail, "%spid %u%s%s%s%s%s%u thread%s, %u process%s", sep, sum.pid, sep,
+		 el, sep, rate, sep, sum.threads, sum.threads == 1 ? "" : "s", sum.procs,
+		 sum.procs == 1 ? "" : "es");
+	int room = rx - x - 1;
+	if (view_text_width(sep) + view_text_width(sum.command) + view_text_width(tail) > room)
+		snprintf(tail, sizeof tail, "%spid %u%s%s%s%s%s%u thr, %u proc", sep, sum.pid, sep, el,
+			 sep, rate, sep, sum.threads, sum.procs);
+	/* shorten the command, not the figures after it */
+	int keep = room - view_text_width(sep) - view_text_width(tail);
+	if (view_text_width(sum.command) > keep) {
+		if (keep < 8)
+			keep = 8;
+		snprintf(sum.command + (keep - 3 < (int)strlen(sum.command) ? keep - 3 : 0), 4, "...");
+	}
+	snprintf(line, sizeof line, "%s%s%s", sep, sum.command, tail);
+	canvas_text(c, x, y, room > 0 ? room : 0, ROLE_HEADER, 0, line);
+	bool bad = end[0] && strcmp(end, "exited 0") && strcmp(end, "detached");
+	if (rx > x)
+		canvas_text(c, rx, y, -1, ctx->recording || bad ? ROLE_WARN : ROLE_HEADER, ATTR_BOLD, right);
+}
+
 /* Draw header line 1: what runs, where, how long, and the run state. */
 static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx)
 {
@@ -107,6 +167,10 @@ static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx
 	const char *sep = view_sym(u, " │ ", " | ");
 	canvas_fill(c, 0, y, c->w, 1, ' ', ROLE_HEADER, 0);
 	int x = canvas_text(c, 0, y, -1, ROLE_TITLE, ATTR_BOLD, "concviz");
+	if (ctx->s && view_traced(ctx)) {
+		view_frame_trace_title(c, y, ctx, x);
+		return;
+	}
 	/* the state indicators, right-aligned, drawn first so they survive */
 	char right[96] = "";
 	if (ctx->recording)
@@ -140,11 +204,50 @@ static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx
 		canvas_text(c, rx, y, -1, ctx->recording ? ROLE_WARN : ROLE_HEADER, ATTR_BOLD, right);
 }
 
+/* Draw header line 2 of a traced program: a bar of the share of thread
+ * time in each state, the shares, the CPU time. */
+static void view_frame_trace_figures(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	static const struct { int st; const char *name; } shown[] = {
+		{ ST_CPU, "cpu" }, { ST_READY, "ready" }, { ST_LOCK, "lock" }, { ST_IO, "io" },
+		{ ST_POLL, "poll" }, { ST_IDLE, "idle" },
+	};
+	struct cv_summary sum;
+	stats_summarize(ctx->s, ctx->tl, &sum);
+	double all = 0;
+	for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+		all += sum.state_s[shown[i].st];
+	int bar = c->w >= 100 ? 30 : c->w >= 60 ? 16 : 0, x = 0;
+	if (bar && all > 0) {
+		canvas_put(c, x++, y, '[', ROLE_DIM, 0);
+		double acc = 0;
+		int used = 0;
+		for (size_t i = 0; i < sizeof shown / sizeof *shown; i++) {
+			acc += sum.state_s[shown[i].st];
+			int upto = (int)(acc / all * bar + 0.5);
+			int st = shown[i].st;
+			canvas_fill(c, x + used, y, upto - used, 1, st == ST_IDLE ? glyph_get(GL_BAR_EMPTY, c->utf8)
+				    : glyph_state(st, false, c->utf8), glyph_role(st), 0);
+			used = upto;
+		}
+		x += bar;
+		canvas_put(c, x++, y, ']', ROLE_DIM, 0);
+	}
+	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
+		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
+				   100 * sum.state_s[shown[i].st] / all);
+	canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
+}
+
 /* Draw header line 2: progress bar, done/total, tasks/s, utilisation, failed. */
 static void view_frame_figures(struct canvas *c, int y, const struct view_ctx *ctx)
 {
 	if (!ctx->tl)
 		return;
+	if (ctx->s && view_traced(ctx)) {
+		view_frame_trace_figures(c, y, ctx);
+		return;
+	}
 	const struct tl_stats *st = &ctx->tl->stats;
 	uint32_t total = ctx->s && ctx->s->ntasks ? ctx->s->ntasks : (uint32_t)ctx->tl->ntasks;
 	uint32_t ended = st->done + st->failed;
@@ -216,8 +319,17 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 		{ "+/-", "zoom", "zoom" },       { view_sym(u, "↑↓", "j/k"), "lanes", "lanes" },
 		{ "f", "fit", "fit" },
 	};
-	const struct view_key *k = ctx->replay ? replay_keys : live_keys;
-	int nk = ctx->replay ? (int)(sizeof replay_keys / sizeof *k) : (int)(sizeof live_keys / sizeof *k);
+	const struct view_key trace_keys[] = {
+		{ "q", ctx->s && !ctx->s->argc ? "detach" : ctx->done ? "quit" : "end+quit", "quit" },
+		{ "?", "help", "help" },         { "Tab", "view", "view" },
+		{ "spc", "pause", "pause" },     { "f", "fit", "fit" },
+		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "h/l"), "pan", "pan" },
+		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "click", "details", "info" },
+		{ "R", "record", "rec" },
+	};
+	const struct view_key *k = ctx->replay ? replay_keys : view_traced(ctx) ? trace_keys : live_keys;
+	int nk = ctx->replay ? (int)(sizeof replay_keys / sizeof *k)
+	       : view_traced(ctx) ? (int)(sizeof trace_keys / sizeof *k) : (int)(sizeof live_keys / sizeof *k);
 	canvas_fill(c, 0, y, c->w, 1, ' ', ROLE_FOOTER, 0);
 	int need = -2;
 	for (int i = 0; i < nk; i++)

@@ -159,7 +159,8 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 	if (!vs)
 		return;
 	vs->gw = vs->gh = vs->lanes_shown = 0;
-	int lw = r.w >= 40 ? VIEW_LABEL_W : r.w >= 16 ? r.w / 4 : 0;
+	int want = view_traced(ctx) ? VIEW_LABEL_W_TRACE : VIEW_LABEL_W;
+	int lw = r.w >= 3 * want ? want : r.w >= 40 ? VIEW_LABEL_W : r.w >= 16 ? r.w / 4 : 0;
 	int gw = r.w - lw;
 	if (gw <= 0 || r.h <= 0)
 		return;
@@ -189,17 +190,25 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 		tasks = malloc((size_t)gw * sizeof *tasks);
 	}
 	int shown = 0;
-	for (int row = 0; row < rows && vs->top_lane + row < nl; row++, shown++) {
-		int l = vs->top_lane + row;
+	int *order = nl > 0 ? malloc((size_t)nl * sizeof *order) : NULL;
+	bool *first = nl > 0 ? malloc((size_t)nl * sizeof *first) : NULL;
+	if (order && first)
+		view_lane_order(ctx, order, first, nl);
+	for (int row = 0; row < rows && vs->top_lane + row < nl && order && first; row++, shown++) {
+		int i = vs->top_lane + row, l = order[i];
 		char name[64];
 		view_lane_name(ctx, l, name, sizeof name);
 		bool crashed = ctx->tl && (size_t)l < ctx->tl->nlanes && ctx->tl->lanes[l].crashed;
 		int attr = vs->sel_lane == l ? ATTR_REVERSE : 0;
-		canvas_text(c, r.x, y + row, lw - 1, crashed ? ROLE_WARN : ROLE_LABEL, attr, name);
+		int indent = view_traced(ctx) && !first[i] && lw > 8; /* a process's other threads */
+		canvas_text(c, r.x + indent, y + row, lw - 1 - indent, crashed ? ROLE_WARN : ROLE_LABEL,
+			    attr | (first[i] ? ATTR_BOLD : 0), name);
 		if (ctx->tl && states && tasks)
 			gantt_lane(c, r.x + lw, y + row, gw, l, ctx, states, tasks);
 	}
 	vs->lanes_shown = shown;
+	free(order);
+	free(first);
 	if (states != st_buf)
 		free(states);
 	if (tasks != task_buf)
@@ -238,10 +247,14 @@ bool view_hit(const struct view_state *vs, const struct view_ctx *ctx, int x, in
 	if (!vs || vs->gw <= 0 || vs->span_ns <= 0 || x < vs->gx || x >= vs->gx + vs->gw ||
 	    y < vs->gy || y >= vs->gy + vs->lanes_shown)
 		return false;
-	int l = vs->top_lane + (y - vs->gy);
-	if (ctx && l >= view_nlanes(ctx))
+	int i = vs->top_lane + (y - vs->gy), n = ctx ? view_nlanes(ctx) : i + 1;
+	if (i >= n)
 		return false;
-	*lane = l;
+	int *order = ctx && view_traced(ctx) ? malloc((size_t)n * sizeof *order) : NULL;
+	if (order)
+		view_lane_order(ctx, order, NULL, n);
+	*lane = order ? order[i] : i;               /* the lane shown on that row */
+	free(order);
 	*t = vs->t0 + (int64_t)(x - vs->gx) * vs->span_ns + vs->span_ns / 2;
 	return true;
 }

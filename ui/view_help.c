@@ -30,6 +30,20 @@ static const struct help_key help_live[] = {
 	{ "q", "q", "quit" },
 };
 
+static const struct help_key help_trace[] = {
+	{ "q", "q", "end the program, then quit" },
+	{ "q q", "q q", "kill it now (SIGKILL)" },
+	{ "+ -", "+ -", "zoom (mouse wheel too)" },
+	{ "← → h l", "<- -> h l", "pan in time" },
+	{ "↑ ↓ j k", "up/dn j k", "scroll lanes; PgUp PgDn" },
+	{ "f", "f", "fit the run / follow" },
+	{ "space", "space", "pause / resume" },
+	{ "Tab", "Tab", "next view (Log: output)" },
+	{ "R", "R", "record on / off" },
+	{ "click", "click", "details of a span" },
+	{ "?", "?", "this help" },
+};
+
 static const struct help_key help_replay[] = {
 	{ "space", "space", "play / pause" },
 	{ "< >", "< >", "slower / faster" },
@@ -56,7 +70,7 @@ static int help_list(struct canvas *c, int x, int y, int w, int h, const char *t
 }
 
 /* Draw the legend one state per line; returns the rows used. */
-static int help_legend(struct canvas *c, int x, int y, int w, int h)
+static int help_legend(struct canvas *c, int x, int y, int w, int h, bool traced)
 {
 	const int *order;
 	int n = glyph_legend_states(&order), row = 0;
@@ -69,7 +83,10 @@ static int help_legend(struct canvas *c, int x, int y, int w, int h)
 		if (glyph_state(st, true, c->utf8) != glyph_state(st, false, c->utf8))
 			canvas_put(c, x + 2, y + row, glyph_state(st, true, c->utf8), glyph_role(st), ATTR_ALT);
 		canvas_text(c, x + 5, y + row, w - 5, ROLE_TEXT, 0,
-			    st == ST_IDLE ? "idle (blank)" : glyph_label(st));
+			    st == ST_IDLE ? "idle (blank)"
+			    : st == ST_LOCK && traced ? "lock wait (futex: a mutex, a condition, the GIL)"
+			    : st == ST_POLL && traced ? "poll (an event loop in epoll_wait)"
+						      : glyph_label(st));
 	}
 	return row;
 }
@@ -77,18 +94,22 @@ static int help_legend(struct canvas *c, int x, int y, int w, int h)
 /* Draw the Help body into r: two columns when there is room, else one. */
 void view_help_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx)
 {
-	(void)ctx;
-	int nl = (int)(sizeof help_live / sizeof *help_live);
+	bool traced = view_traced(ctx);
+	const struct help_key *live = traced ? help_trace : help_live;
+	const char *title = traced ? (ctx->s->argc ? "a traced program" : "an attached process (q detaches)")
+				   : "live runs";
+	int nl = traced ? (int)(sizeof help_trace / sizeof *help_trace)
+			: (int)(sizeof help_live / sizeof *help_live);
 	int nr = (int)(sizeof help_replay / sizeof *help_replay);
 	canvas_fill(c, r.x, r.y, r.w, r.h, ' ', ROLE_TEXT, 0);
 	if (r.w >= 72) {
 		int cw = r.w / 2 < 48 ? r.w / 2 : 48;
-		help_list(c, r.x, r.y, cw - 1, r.h, "live runs", help_live, nl);
+		help_list(c, r.x, r.y, cw - 1, r.h, title, live, nl);
 		int used = help_list(c, r.x + cw, r.y, r.w - cw, r.h, "replays", help_replay, nr);
-		help_legend(c, r.x + cw, r.y + used + 1, r.w - cw, r.h - used - 1);
+		help_legend(c, r.x + cw, r.y + used + 1, r.w - cw, r.h - used - 1, traced);
 		return;
 	}
-	int used = help_list(c, r.x, r.y, r.w, r.h, "live runs", help_live, nl);
+	int used = help_list(c, r.x, r.y, r.w, r.h, title, live, nl);
 	used += 1 + help_list(c, r.x, r.y + used + 1, r.w, r.h - used - 1, "replays", help_replay, nr);
-	help_legend(c, r.x, r.y + used + 1, r.w, r.h - used - 1);
+	help_legend(c, r.x, r.y + used + 1, r.w, r.h - used - 1, traced);
 }

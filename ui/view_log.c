@@ -5,8 +5,13 @@
  * TL_RECENT); vs->log_top scrolls back into older ones. Each line: time
  * since the start, lane name, event kind, task number and name, and what the
  * event carries (bytes and HTTP status, failure reason, pid, signal).
+ *
+ * A traced program's Log is its output instead (the timeline's transcript):
+ * the newest lines at the bottom, as a terminal would show them, stderr
+ * marked; vs->log_top scrolls back.
  */
 #include <stdio.h>
+#include <string.h>
 #include "view_body.h"
 
 /* Describe what ev carries into buf ("10.0 KiB HTTP 200", "timeout"). */
@@ -43,9 +48,50 @@ static void log_extra(const struct cv_event *ev, char *buf, size_t n)
 	}
 }
 
+/* Draw a traced program's output into r: time, stream, text; newest last. */
+static void log_output(struct canvas *c, struct view_rect r, const struct view_ctx *ctx)
+{
+	const struct transcript *tr = ctx->tl ? &ctx->tl->out : NULL;
+	size_t count = tr ? transcript_count(tr) : 0;
+	int y = r.y, rows = r.h - 1;
+	canvas_printf(c, r.x, y++, r.w, ROLE_TITLE, ATTR_BOLD, "%10s  %-3s %s", "time", "fd",
+		      "the program's output (stdout, stderr)");
+	if (rows <= 0)
+		return;
+	if (count == 0) {
+		view_wrap(c, (struct view_rect){ r.x, y, r.w, rows }, ROLE_DIM,
+			  ctx->done || ctx->replay ? "The program wrote nothing here (headless traces pass "
+			  "its output through unless they record it)."
+						   : "No output yet: what the program writes to stdout "
+						     "and stderr shows here.");
+		return;
+	}
+	int top = ctx->vs ? ctx->vs->log_top : 0;
+	if (top > (long)count - rows)
+		top = (int)count - rows;
+	if (top < 0)
+		top = 0;
+	if (ctx->vs)
+		ctx->vs->log_top = top;
+	int n = (long)count - top < rows ? (int)count - top : rows;
+	for (int i = 0; i < n; i++) {                 /* oldest of the window first */
+		const struct transcript_line *l = transcript_line(tr, (size_t)(top + n - 1 - i));
+		char text[TRANSCRIPT_COLS + 1];
+		memcpy(text, l->text, l->len);
+		text[l->len] = 0;
+		int x = r.x + canvas_printf(c, r.x, y + i, r.w, ROLE_DIM, 0, "%9.3fs  %-3s ",
+					    (double)l->t / 1e9, l->fd == 2 ? "err" : "out");
+		canvas_text(c, x, y + i, r.x + r.w - x, l->fd == 2 ? ROLE_WARN : ROLE_TEXT, 0, text);
+	}
+}
+
 /* Draw the Log body into r. */
 void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx)
 {
+	if (view_traced(ctx) && r.h > 0) {
+		log_output(c, r, ctx);
+		return;
+	}
 	const struct timeline *tl = ctx->tl;
 	size_t count = tl ? timeline_recent_count(tl) : 0;
 	int y = r.y, rows = r.h - 1;

@@ -7,6 +7,7 @@
  * both on this file, never a circle.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "glyphs.h"
 #include "view_util.h"
@@ -18,6 +19,64 @@ int view_nlanes(const struct view_ctx *ctx)
 	if (ctx->tl && ctx->tl->nlanes > n)
 		n = ctx->tl->nlanes;
 	return n > 1000000 ? 1000000 : (int)n;
+}
+
+/* True when the session is a traced program. */
+bool view_traced(const struct view_ctx *ctx)
+{
+	return ctx->s && ctx->s->params.mode == MODE_TRACE;
+}
+
+/* A lane and the key it is shown by: its process's first lane, then its own. */
+struct view_okey {
+	uint32_t group, lane, pid;
+};
+
+/* Order keys by pid, then lane (to find each process's first lane). */
+static int view_by_pid(const void *a, const void *b)
+{
+	const struct view_okey *x = a, *y = b;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->lane < y->lane ? -1 : x->lane > y->lane;
+}
+
+/* Order keys by group, then lane (the display order). */
+static int view_by_group(const void *a, const void *b)
+{
+	const struct view_okey *x = a, *y = b;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->lane < y->lane ? -1 : x->lane > y->lane;
+}
+
+/* Fill the display order of the lanes; see view_util.h. */
+void view_lane_order(const struct view_ctx *ctx, int *order, bool *first, int n)
+{
+	struct view_okey *k = view_traced(ctx) && n > 0 ? malloc((size_t)n * sizeof *k) : NULL;
+	if (!k) {                                  /* as they are */
+		for (int i = 0; i < n; i++) {
+			order[i] = i;
+			if (first)
+				first[i] = false;
+		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		uint32_t pid = (uint32_t)i < ctx->s->nlanes ? ctx->s->lanes[i].pid : 0;
+		k[i] = (struct view_okey){ (uint32_t)i, (uint32_t)i, pid };
+	}
+	qsort(k, (size_t)n, sizeof *k, view_by_pid);
+	for (int i = 1; i < n; i++)                /* each process's group is its first lane */
+		if (k[i].pid && k[i].pid == k[i - 1].pid)
+			k[i].group = k[i - 1].group;
+	qsort(k, (size_t)n, sizeof *k, view_by_group);
+	for (int i = 0; i < n; i++) {
+		order[i] = (int)k[i].lane;
+		if (first)
+			first[i] = k[i].pid && k[i].group == k[i].lane;
+	}
+	free(k);
 }
 
 /* Name of lane l, or "lane N" when the session has none. */
@@ -157,7 +216,7 @@ int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ct
 			if (!present || (st == ST_IDLE && !all))
 				continue;
 			bool pair = glyph_state(st, false, c->utf8) != glyph_state(st, true, c->utf8);
-			const char *label = glyph_label(st);
+			const char *label = st == ST_LOCK && view_traced(ctx) ? "lock wait" : glyph_label(st);
 			int need = (pair ? 2 : 1) + 1 + (int)strlen(label) + 2;
 			if (used + need - 2 > w)
 				return used;

@@ -19,6 +19,16 @@ struct view_rect {
 /* Number of lanes to draw: the session's, or the timeline's when it has more. */
 int view_nlanes(const struct view_ctx *ctx);
 
+/* True when the session is a traced program (lanes are real threads). */
+bool view_traced(const struct view_ctx *ctx);
+
+/* Fill order[0..n) (n = view_nlanes) with the lanes in the order they are
+ * shown: a traced program's grouped by process (processes in the order they
+ * were first seen, their threads in the order seen); other runs' as they
+ * are. first[i] (may be NULL) is set when order[i] is the first lane of its
+ * process. O(n log n). */
+void view_lane_order(const struct view_ctx *ctx, int *order, bool *first, int n);
+
 /* Name of lane l ("thread 1"), or "lane N" when the session has none. */
 const char *view_lane_name(const struct view_ctx *ctx, int l, char *buf, size_t n);
 

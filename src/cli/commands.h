@@ -16,5 +16,7 @@ int cmd_replay(int argc, char **argv); /* replay a recording in the UI */
 int cmd_export(int argc, char **argv); /* recording -> Chrome trace JSON or CSV */
 int cmd_show(int argc, char **argv);   /* recording -> text diagram on stdout */
 int cmd_stats(int argc, char **argv);  /* recording -> summary */
+int cmd_trace(int argc, char **argv);  /* a user's program, started and drawn */
+int cmd_attach(int argc, char **argv); /* a running process, drawn */
 
 #endif

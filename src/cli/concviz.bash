@@ -24,12 +24,13 @@ _concviz_files()
 _concviz()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-	local commands="run bench serve replay export show stats help"
+	local commands="run trace attach bench serve replay export show stats help"
 	local run_opts="--mode --workload --workers --tasks --url --urls --latency --jitter
 		--size --fail-rate --timeout --cpu-size --gil --switch-interval --no-ui --json
 		--record --force --help"
 	local bench_opts="--workload --workers --tasks --url --urls --latency --jitter --size
 		--fail-rate --timeout --cpu-size --gil --switch-interval --json --help"
+	local trace_opts="--no-ui --json -o --record --force --hz --help"
 	local cmd="" i
 	COMPREPLY=()
 
@@ -57,9 +58,30 @@ _concviz()
 	--record) _concviz_files '*.cvz'; return ;;
 	--urls | -o | --output) _concviz_files; return ;;
 	--workers | --tasks | --latency | --jitter | --size | --fail-rate | --timeout | \
-	--cpu-size | --switch-interval | --port | --bind | --speed | --width | --url)
+	--cpu-size | --switch-interval | --port | --bind | --speed | --width | --url | --hz)
 		return ;;   # a number or an address: nothing to offer
 	esac
+
+	# trace: after the command word (or --), complete the program's own words
+	if [ "$cmd" = trace ]; then
+		local first=0
+		for ((i = 2; i < COMP_CWORD; i++)); do
+			case ${COMP_WORDS[i]} in
+			--) first=$((i + 1)); break ;;
+			-o | --record | --hz) i=$((i + 1)) ;;
+			-*) ;;
+			*) first=$i; break ;;
+			esac
+		done
+		if [ "$first" -gt 0 ] && [ "$first" -le "$COMP_CWORD" ]; then
+			if [ "$first" -eq "$COMP_CWORD" ]; then
+				COMPREPLY=($(compgen -c -- "$cur"))
+			else
+				_concviz_files
+			fi
+			return
+		fi
+	fi
 
 	case $cmd in
 	"")
@@ -84,6 +106,18 @@ _concviz()
 			COMPREPLY=($(compgen -W "$opts --help" -- "$cur"))
 		else
 			_concviz_files '*.cvz'
+		fi ;;
+	trace)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$trace_opts --" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -c -- "$cur"))
+		fi ;;
+	attach)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$trace_opts" -- "$cur"))
+		else   # process ids
+			COMPREPLY=($(compgen -W "$(cd /proc && echo [0-9]*)" -- "$cur"))
 		fi ;;
 	help) ;;
 	esac

@@ -4,6 +4,7 @@
  * With no arguments (or only run options) concviz opens the interactive UI
  * on the default run: threads, io, the embedded origin.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -11,6 +12,8 @@
 static const char usage[] =
 	"usage: concviz [run options]          open the UI on a live run (default: threads, io)\n"
 	"       concviz run [options]          run a job (--no-ui for a headless summary)\n"
+	"       concviz trace [options] [--] COMMAND [ARGS...]   draw a program's threads and processes\n"
+	"       concviz attach [options] PID    the same for a running process\n"
 	"       concviz bench [--workload io|cpu|both] [--json]\n"
 	"       concviz serve [--port N] [--bind ADDR] [--latency MS] ...\n"
 	"       concviz replay FILE [--speed X]\n"
@@ -33,6 +36,15 @@ static const char run_help[] =
 	"  --gil [--switch-interval MS]     emulate the Python GIL (default 5 ms)\n"
 	"  --no-ui [--json]                 headless: print a summary line (or JSON)\n"
 	"  --record FILE [--force]          record the session to a replay file\n";
+
+static const char trace_help[] =
+	"trace / attach options:\n"
+	"  --no-ui [--json]                 headless: the summary line (or JSON) when the program ends\n"
+	"  -o FILE                          write that summary to FILE instead of stdout\n"
+	"  --record FILE [--force]          record the session (the program's output included)\n"
+	"  --hz N                           samples per second, 10..10000 (default 1000)\n"
+	"The program gets CONCVIZ_ORIGIN=http://127.0.0.1:PORT (the embedded origin).\n"
+	"Exit status: the program's (128 + signal when killed); 127 not found, 126 not executable.\n";
 
 /* True when argv holds -h or --help. */
 static int wants_help(int argc, char **argv)
@@ -57,6 +69,8 @@ static int command_help(const char *name)
 	}
 	if (!strcmp(name, "run") || !strcmp(name, "bench"))
 		fputs(run_help, stdout);
+	if (!strcmp(name, "trace") || !strcmp(name, "attach"))
+		fputs(trace_help, stdout);
 	return 0;
 }
 
@@ -66,7 +80,7 @@ int main(int argc, char **argv)
 	static const struct { const char *name; int (*fn)(int, char **); } cmds[] = {
 		{ "run", cmd_run },       { "bench", cmd_bench },   { "serve", cmd_serve },
 		{ "replay", cmd_replay }, { "export", cmd_export }, { "show", cmd_show },
-		{ "stats", cmd_stats },
+		{ "stats", cmd_stats },   { "trace", cmd_trace },   { "attach", cmd_attach },
 	};
 	if (argc < 2 || argv[1][0] == '-') {
 		if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))) {
@@ -83,11 +97,15 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help")) {
 		fputs(usage, stdout);
 		fputs(run_help, stdout);
+		fputs(trace_help, stdout);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[1], cmds[i].name)) {
-			if (cmds[i].fn != cmd_serve && cmds[i].fn != cmd_replay &&
+			bool traced = cmds[i].fn == cmd_trace || cmds[i].fn == cmd_attach;
+			if (traced && argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h")))
+				return command_help(cmds[i].name);   /* a command's own --help is its */
+			if (!traced && cmds[i].fn != cmd_serve && cmds[i].fn != cmd_replay &&
 			    wants_help(argc - 1, argv + 1))
 				return command_help(cmds[i].name);
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -52,12 +52,9 @@ int cv_name_pieces(struct cv_event *out, uint64_t t, uint32_t lane, uint32_t tas
 		size_t k = len - off < CV_NAME_PIECE ? len - off : CV_NAME_PIECE;
 		if (k)
 			memcpy(b, name + off, k);
-		uint64_t arg = 0;
-		uint32_t aux = 0;
-		for (int i = 0; i < 8; i++)
-			arg |= (uint64_t)b[i] << (8 * i);
-		for (int i = 0; i < 4; i++)
-			aux |= (uint32_t)b[8 + i] << (8 * i);
+		uint64_t arg;
+		uint32_t aux;
+		cv_pack12(b, &arg, &aux);
 		bool last = off + k >= len;
 		out[n++] = (struct cv_event){ t, arg, lane, task, (uint16_t)kind,
 					      (uint16_t)(off | (last ? CV_NAME_LAST : 0)), aux };
@@ -75,10 +72,7 @@ int cv_name_apply(char *name, size_t cap, const struct cv_event *ev)
 	if (off == 0)
 		memset(name, 0, cap);
 	uint8_t b[CV_NAME_PIECE];
-	for (int i = 0; i < 8; i++)
-		b[i] = (uint8_t)(ev->arg >> (8 * i));
-	for (int i = 0; i < 4; i++)
-		b[8 + i] = (uint8_t)(ev->aux >> (8 * i));
+	cv_unpack12(ev, b);
 	for (size_t i = 0; i < CV_NAME_PIECE && b[i] && off + i < cap - 1; i++)
 		name[off + i] = (char)b[i];
 	return (ev->code & CV_NAME_LAST) ? 1 : 0;

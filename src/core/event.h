@@ -76,8 +76,12 @@ enum ev_mark {
 	MARK_RUN_BEGIN = 1, /* the engine starts */
 	MARK_RUN_END = 2,   /* every task has ended; arg = ring stall ns */
 	/* 3..9: the tracer (engines/tracer.h) */
-	MARK_PROG_EXIT = 3, /* the traced program ended; arg = its wait status */
-	MARK_SAMPLE_HZ = 4, /* the sampler's achieved rate; arg = mHz */
+	MARK_PROG_EXIT = 3, /* the traced program ended; arg = its wait status;
+	                       code 1 = ended, status unknown (attached),
+	                       code 2 = detached (the program goes on) */
+	MARK_SAMPLE_HZ = 4, /* the sampler's achieved rate; arg = mHz, code =
+	                       the rate it aimed at (lower than asked when it
+	                       had to slow down) */
 	MARK_DEGRADED = 5,  /* lane's blocking reason cannot be read (another
 	                       user's process): states from stat only */
 	MARK_SIGNAL = 6,    /* concviz passed signal code on to the program;
@@ -116,6 +120,27 @@ struct cv_event {
 };
 
 _Static_assert(sizeof(struct cv_event) == 32, "cv_event must be 32 bytes");
+
+/* Pack 12 bytes into an event's arg (8, little-endian) and aux (4): how
+ * names and program output travel. */
+static inline void cv_pack12(const uint8_t b[CV_NAME_PIECE], uint64_t *arg, uint32_t *aux)
+{
+	*arg = 0;
+	*aux = 0;
+	for (int i = 0; i < 8; i++)
+		*arg |= (uint64_t)b[i] << (8 * i);
+	for (int i = 0; i < 4; i++)
+		*aux |= (uint32_t)b[8 + i] << (8 * i);
+}
+
+/* Unpack an event's arg and aux into 12 bytes (the inverse of cv_pack12). */
+static inline void cv_unpack12(const struct cv_event *ev, uint8_t b[CV_NAME_PIECE])
+{
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(ev->arg >> (8 * i));
+	for (int i = 0; i < 4; i++)
+		b[8 + i] = (uint8_t)(ev->aux >> (8 * i));
+}
 
 /* Return the short lower-case name of an event kind ("cpu", "task-end"). */
 const char *event_kind_name(unsigned kind);

@@ -12,10 +12,16 @@
  * name the task (index, URL or job, bytes, HTTP status, failure reason).
  * A failed task adds an instant event ("ph":"i","s":"t") at its end on its
  * lane, and a crashed lane one at its end.
+ *
+ * A traced program (mode trace) keeps its own ids: each traced process is
+ * a process (pid = its pid, named "comm pid" after its first lane) and each
+ * thread a thread (tid = its tid), so Perfetto groups them as `top` would.
  */
 #include "export.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include "event.h"
 #include "params.h"
@@ -43,15 +49,68 @@ static void put_num(FILE *f, double d)
 	fprintf(f, "%.6g", d == d ? d : 0);
 }
 
+/* The Chrome pid of lane l: the traced process, else 1 (the run). */
+static uint64_t lane_pid(const struct session *s, size_t l)
+{
+	if (s->params.mode == MODE_TRACE && l < s->nlanes && s->lanes[l].pid)
+		return s->lanes[l].pid;
+	return 1;
+}
+
+/* The Chrome tid of lane l: the traced thread, else l + 1. */
+static uint64_t lane_tid(const struct session *s, size_t l)
+{
+	if (s->params.mode == MODE_TRACE && l < s->nlanes && s->lanes[l].tid)
+		return s->lanes[l].tid;
+	return l + 1;
+}
+
+/* Write ",\"pid\":P,\"tid\":T" for lane l. */
+static void put_ids(FILE *f, const struct session *s, size_t l)
+{
+	fputs_unlocked(",\"pid\":", f);
+	export_put_u64(f, lane_pid(s, l));
+	fputs_unlocked(",\"tid\":", f);
+	export_put_u64(f, lane_tid(s, l));
+}
+
+/* Write a process_name event for each traced process (named after its first
+ * lane: "comm pid"); returns how many. */
+static size_t put_processes(FILE *f, const struct session *s, size_t nlanes)
+{
+	size_t n = 0;
+	for (size_t l = 0; l < nlanes && l < s->nlanes; l++) {
+		uint64_t pid = lane_pid(s, l);
+		bool seen = false;
+		for (size_t k = 0; k < l && !seen; k++)
+			seen = lane_pid(s, k) == pid;
+		if (seen)
+			continue;
+		char name[64];
+		const char *ln = session_lane_name(s, (uint32_t)l), *sp = strrchr(ln, ' ');
+		snprintf(name, sizeof name, "%.*s %llu", sp ? (int)(sp - ln) : (int)strlen(ln), ln,
+			 (unsigned long long)pid);
+		fputs_unlocked(n++ ? ",\n{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":"
+			       : "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":", f);
+		export_put_u64(f, pid);
+		fputs_unlocked(",\"tid\":0,\"args\":{\"name\":", f);
+		stats_json_string(f, name);
+		fputs_unlocked("}}", f);
+	}
+	return n;
+}
+
 /* Write "name" and the process / thread metadata events. */
 static void put_metadata(FILE *f, const struct session *s, size_t nlanes)
 {
 	char pname[96];
 	snprintf(pname, sizeof pname, "concviz %s %s%s", params_mode_name(s->params.mode),
 		 params_workload_name(s->params.workload), s->params.gil ? " gil" : "");
-	fputs_unlocked("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":", f);
-	stats_json_string(f, pname);
-	fputs_unlocked("}}", f);
+	if (s->params.mode != MODE_TRACE || !put_processes(f, s, nlanes)) {
+		fputs_unlocked("{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":1,\"tid\":0,\"args\":{\"name\":", f);
+		stats_json_string(f, pname);
+		fputs_unlocked("}}", f);
+	}
 	for (size_t l = 0; l < nlanes; l++) {
 		const char *name = session_lane_name(s, (uint32_t)l);
 		char fallback[32];
@@ -59,12 +118,12 @@ static void put_metadata(FILE *f, const struct session *s, size_t nlanes)
 			snprintf(fallback, sizeof fallback, "lane %zu", l);
 			name = fallback;
 		}
-		fputs_unlocked(",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
-		export_put_u64(f, l + 1);
+		fputs_unlocked(",\n{\"name\":\"thread_name\",\"ph\":\"M\"", f);
+		put_ids(f, s, l);
 		fputs_unlocked(",\"args\":{\"name\":", f);
 		stats_json_string(f, name);
-		fputs_unlocked("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":1,\"tid\":", f);
-		export_put_u64(f, l + 1);
+		fputs_unlocked("}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\"", f);
+		put_ids(f, s, l);
 		fputs_unlocked(",\"args\":{\"sort_index\":", f);
 		export_put_u64(f, l);
 		fputs_unlocked("}}", f);
@@ -113,13 +172,14 @@ static void put_spans(FILE *f, const struct session *s, const struct timeline *t
 		if (sp->state == ST_NONE || sp->state == ST_IDLE)
 			continue;
 		int64_t end = timeline_span_end(tl, l, i);
-		const char *name = timeline_state_name(sp->state);
+		const char *name = sp->state == ST_LOCK && s->params.mode == MODE_TRACE ? "lock-wait"
+				   : timeline_state_name(sp->state);
 		fputs_unlocked(",\n{\"name\":\"", f);
 		fputs_unlocked(name, f);
 		fputs_unlocked("\",\"cat\":\"", f);
 		fputs_unlocked(name, f);
-		fputs_unlocked("\",\"ph\":\"X\",\"pid\":1,\"tid\":", f);
-		export_put_u64(f, l + 1);
+		fputs_unlocked("\",\"ph\":\"X\"", f);
+		put_ids(f, s, l);
 		fputs_unlocked(",\"ts\":", f);
 		put_us(f, sp->t0);
 		fputs_unlocked(",\"dur\":", f);
@@ -131,9 +191,8 @@ static void put_spans(FILE *f, const struct session *s, const struct timeline *t
 		putc_unlocked('}', f);
 	}
 	if (ln->crashed && ln->end >= 0) {
-		fputs_unlocked(",\n{\"name\":\"lane crashed\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\","
-			       "\"pid\":1,\"tid\":", f);
-		export_put_u64(f, l + 1);
+		fputs_unlocked(",\n{\"name\":\"lane crashed\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\"", f);
+		put_ids(f, s, l);
 		fputs_unlocked(",\"ts\":", f);
 		put_us(f, ln->end);
 		putc_unlocked('}', f);
@@ -149,8 +208,11 @@ static void put_failures(FILE *f, const struct session *s, const struct timeline
 			continue;
 		fputs_unlocked(",\n{\"name\":\"failed: ", f);
 		fputs_unlocked(event_fail_name(tk->reason), f);
-		fputs_unlocked("\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":", f);
-		export_put_u64(f, tk->lane == UINT32_MAX ? 0 : (uint64_t)tk->lane + 1);
+		fputs_unlocked("\",\"cat\":\"failure\",\"ph\":\"i\",\"s\":\"t\"", f);
+		if (tk->lane == UINT32_MAX)
+			fputs_unlocked(",\"pid\":1,\"tid\":0", f);
+		else
+			put_ids(f, s, tk->lane);
 		fputs_unlocked(",\"ts\":", f);
 		put_us(f, tk->t_end);
 		put_task_args(f, s, tl, (uint32_t)t);

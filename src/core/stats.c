@@ -8,8 +8,63 @@
  * show one on every frame.
  */
 #include <math.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include "stats.h"
+
+/* Order pids ascending (for counting distinct ones). */
+static int stats_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Count the traced lanes and their distinct processes. */
+static void stats_count_procs(const struct session *s, struct cv_summary *out)
+{
+	uint32_t *pids = malloc((s->nlanes ? s->nlanes : 1) * sizeof *pids);
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < s->nlanes; i++)
+		if (s->lanes[i].tid) {
+			out->threads++;
+			if (pids)
+				pids[n++] = s->lanes[i].pid;
+		}
+	if (!pids)
+		return;
+	qsort(pids, n, sizeof *pids, stats_cmp_u32);
+	for (uint32_t i = 0; i < n; i++)
+		out->procs += i == 0 || pids[i] != pids[i - 1];
+	free(pids);
+}
+
+/* Fill the traced program's part of the summary. */
+static void stats_trace(const struct session *s, const struct timeline *tl, struct cv_summary *out)
+{
+	size_t len = 0;
+	out->command[0] = 0;
+	for (int i = 0; s->argv && i < s->argc && len + 4 < sizeof out->command; i++) {
+		int k = snprintf(out->command + len, sizeof out->command - len, "%s%s", i ? " " : "",
+				 s->argv[i]);
+		len += k > 0 ? (size_t)k : 0;
+	}
+	if (len >= sizeof out->command - 1)
+		memcpy(out->command + sizeof out->command - 4, "...", 4);
+	if (!s->argc)
+		snprintf(out->command, sizeof out->command, "pid %u", s->trace_pid);
+	out->pid = s->trace_pid;
+	stats_count_procs(s, out);
+	for (size_t l = 0; l < tl->nlanes; l++) {
+		uint64_t ns[ST_COUNT];
+		timeline_lane_stats(tl, l, ns);
+		for (int k = 0; k < ST_COUNT; k++)
+			out->state_s[k] += (double)ns[k] / 1e9;
+	}
+	out->sample_hz = tl->trace.hz_n ? (double)tl->trace.hz_sum / tl->trace.hz_n / 1e3 : 0;
+	out->end = tl->trace;
+}
 
 /* Compute the summary of the run in tl described by s. */
 void stats_summarize(const struct session *s, const struct timeline *tl, struct cv_summary *out)
@@ -29,7 +84,9 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->wall_s = e > b ? (double)(e - b) / 1e9 : 0;
 	out->cpu_s = (double)tl->stats.ns[ST_CPU] / 1e9;
 	out->stall_s = (double)tl->stall_ns / 1e9;
-	if (p->workload == WL_IO) {
+	if (p->mode == MODE_TRACE) {
+		stats_trace(s, tl, out);
+	} else if (p->workload == WL_IO) {
 		/* only the work that was done: a run cut short, or still going,
 		 * is measured against the ideal time of its ended tasks */
 		uint32_t worked = tl->stats.done + tl->stats.failed - tl->stats.cancelled;
@@ -49,9 +106,65 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->efficiency = out->wall_s > 0 ? out->ideal_s / out->wall_s : 0;
 }
 
+/* The exit status a shell reports for wait status ws. */
+int stats_exit_code(int ws)
+{
+	if (WIFEXITED(ws))
+		return WEXITSTATUS(ws);
+	if (WIFSIGNALED(ws))
+		return 128 + WTERMSIG(ws);
+	return 1;
+}
+
+/* Describe how a traced program ended, or "" while it runs. */
+void stats_describe_end(const struct tl_trace *tr, char *buf, size_t n)
+{
+	int ws = (int)tr->wait_status;
+	if (tr->detached)
+		snprintf(buf, n, "detached");
+	else if (!tr->exited)
+		snprintf(buf, n, "%s", "");
+	else if (!tr->status_known)
+		snprintf(buf, n, "ended");
+	else if (WIFEXITED(ws))
+		snprintf(buf, n, "exited %d", WEXITSTATUS(ws));
+	else if (WIFSIGNALED(ws) && sigabbrev_np(WTERMSIG(ws)))
+		snprintf(buf, n, "killed by SIG%s", sigabbrev_np(WTERMSIG(ws)));
+	else if (WIFSIGNALED(ws))
+		snprintf(buf, n, "killed by signal %d", WTERMSIG(ws));
+	else
+		snprintf(buf, n, "ended");
+}
+
+/* Format a traced program's line: command, wall, threads, CPU, shares, end. */
+static void stats_format_trace(char *buf, size_t n, const struct cv_summary *m)
+{
+	static const struct { int st; const char *name; } shown[] = {
+		{ ST_CPU, "cpu" }, { ST_READY, "ready" }, { ST_LOCK, "lock" }, { ST_IO, "io" },
+		{ ST_POLL, "poll" }, { ST_IDLE, "idle" },
+	};
+	double all = 0;
+	for (size_t i = 0; i < sizeof shown / sizeof *shown; i++)
+		all += m->state_s[shown[i].st];
+	char end[64];
+	stats_describe_end(&m->end, end, sizeof end);
+	int len = snprintf(buf, n, "trace %s: wall %.3f s, %u thread%s in %u process%s, cpu %.3f s",
+			   m->command, m->wall_s, m->threads, m->threads == 1 ? "" : "s", m->procs,
+			   m->procs == 1 ? "" : "es", m->cpu_s);
+	for (size_t i = 0; i < sizeof shown / sizeof *shown && len > 0 && (size_t)len < n; i++)
+		len += snprintf(buf + len, n - (size_t)len, "%s %s %.0f%%", i ? "," : ";", shown[i].name,
+				all > 0 ? 100 * m->state_s[shown[i].st] / all : 0.0);
+	if (end[0] && len > 0 && (size_t)len < n)
+		snprintf(buf + len, n - (size_t)len, "; %s", end);
+}
+
 /* Format the one human line of a summary (no newline) into buf. */
 void stats_format_line(char *buf, size_t n, const struct cv_summary *m)
 {
+	if (m->mode == MODE_TRACE) {
+		stats_format_trace(buf, n, m);
+		return;
+	}
 	snprintf(buf, n, "%s%s %s: %u tasks, %u failed, wall %.3f s, ideal %.3f s, efficiency %.0f%%",
 		 params_mode_name(m->mode), m->gil ? "+gil" : "", params_workload_name(m->workload),
 		 m->tasks, m->failed, m->wall_s, m->ideal_s, m->efficiency * 100);
@@ -60,7 +173,7 @@ void stats_format_line(char *buf, size_t n, const struct cv_summary *m)
 /* Print the one human line of a summary. */
 void stats_print_line(FILE *f, const struct cv_summary *m)
 {
-	char line[256];
+	char line[512];
 	stats_format_line(line, sizeof line, m);
 	fprintf(f, "%s\n", line);
 }
@@ -88,29 +201,63 @@ void stats_json_string(FILE *f, const char *s)
 	putc_unlocked('"', f);
 }
 
+/* Print a traced program's head fields: command, pid, end, rate. */
+static void stats_json_trace(FILE *f, const struct session *s, const struct cv_summary *m)
+{
+	fputs("{\"mode\":\"trace\",\"command\":[", f);
+	for (int i = 0; s->argv && i < s->argc; i++) {
+		if (i)
+			putc(',', f);
+		stats_json_string(f, s->argv[i]);
+	}
+	fprintf(f, "],\"pid\":%u,\"attached\":%s,\"exit_status\":", m->pid, s->argc ? "false" : "true");
+	int ws = (int)m->end.wait_status;
+	if (m->end.exited && m->end.status_known)
+		fprintf(f, "%d", stats_exit_code(ws));
+	else
+		fputs("null", f);
+	if (m->end.exited && m->end.status_known && WIFSIGNALED(ws)) {
+		char sig[32];
+		const char *name = sigabbrev_np(WTERMSIG(ws));
+		snprintf(sig, sizeof sig, "SIG%s", name ? name : "?");
+		fputs(",\"signal\":", f);
+		stats_json_string(f, sig);
+	}
+	fprintf(f, ",\"detached\":%s,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"sample_hz\":%.1f,"
+		"\"sample_hz_asked\":%d,\"threads\":%u,\"processes\":%u,\"signals_sent\":%u,"
+		"\"escalated\":%s,\"degraded_lanes\":%u,\"ring_stall_s\":%.6f,\"cores\":%d,\"host\":",
+		m->end.detached ? "true" : "false", m->wall_s, m->cpu_s, m->sample_hz, s->trace_hz,
+		m->threads, m->procs, m->end.signals, m->end.escalated ? "true" : "false",
+		m->end.degraded, m->stall_s, s->cores);
+}
+
 /* Print the summary and per-lane times as one JSON object. */
 void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
 		      const struct cv_summary *m)
 {
-	fprintf(f, "{\"mode\":\"%s\",\"workload\":\"%s\",\"gil\":%s,\"workers\":%d,"
-		"\"tasks\":%u,\"done\":%u,\"failed\":%u,\"bytes\":%llu,"
-		"\"wall_s\":%.6f,\"ideal_s\":%.6f,\"efficiency\":%.4f,\"cpu_s\":%.6f,"
-		"\"ring_stall_s\":%.6f,\"cores\":%d,\"host\":",
-		params_mode_name(m->mode), params_workload_name(m->workload), m->gil ? "true" : "false",
-		m->workers, m->tasks, m->done, m->failed, (unsigned long long)m->bytes,
-		m->wall_s, m->ideal_s, m->efficiency, m->cpu_s, m->stall_s, s->cores);
+	if (m->mode == MODE_TRACE)
+		stats_json_trace(f, s, m);
+	else
+		fprintf(f, "{\"mode\":\"%s\",\"workload\":\"%s\",\"gil\":%s,\"workers\":%d,"
+			"\"tasks\":%u,\"done\":%u,\"failed\":%u,\"bytes\":%llu,"
+			"\"wall_s\":%.6f,\"ideal_s\":%.6f,\"efficiency\":%.4f,\"cpu_s\":%.6f,"
+			"\"ring_stall_s\":%.6f,\"cores\":%d,\"host\":",
+			params_mode_name(m->mode), params_workload_name(m->workload), m->gil ? "true" : "false",
+			m->workers, m->tasks, m->done, m->failed, (unsigned long long)m->bytes,
+			m->wall_s, m->ideal_s, m->efficiency, m->cpu_s, m->stall_s, s->cores);
 	stats_json_string(f, s->host);
 	fputs(",\"lanes\":[", f);
 	for (size_t l = 0; l < tl->nlanes; l++) {
 		uint64_t ns[ST_COUNT];
 		timeline_lane_stats(tl, l, ns);
 		const struct tl_lane *ln = &tl->lanes[l];
+		uint32_t tid = l < s->nlanes ? s->lanes[l].tid : 0;
 		fprintf(f, "%s{\"lane\":%zu,\"name\":", l ? "," : "", l);
 		stats_json_string(f, session_lane_name(s, (uint32_t)l));
-		fprintf(f, ",\"pid\":%llu,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
+		fprintf(f, ",\"pid\":%llu,\"tid\":%u,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
 			"\"idle_s\":%.6f,\"queued_s\":%.6f,\"loop_poll_s\":%.6f,\"loop_callback_s\":%.6f,"
 			"\"ready_s\":%.6f,\"done\":%u,\"failed\":%u,\"crashed\":%s}",
-			(unsigned long long)ln->pid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
+			(unsigned long long)ln->pid, tid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
 			ns[ST_IDLE] / 1e9, ns[ST_QUEUED] / 1e9, ns[ST_POLL] / 1e9, ns[ST_CALLBACK] / 1e9,
 			ns[ST_READY] / 1e9,
 			ln->done, ln->failed, ln->crashed ? "true" : "false");

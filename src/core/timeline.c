@@ -34,6 +34,7 @@ void timeline_init(struct timeline *tl, uint64_t origin)
 	tl->run_begin = tl->run_end = -1;
 	tl->stats.t_first = -1;
 	tl->race.t_first_loss = -1;
+	transcript_init(&tl->out);
 }
 
 static void arr_free(void *p, size_t bytes);
@@ -49,6 +50,7 @@ void timeline_free(struct timeline *tl)
 	}
 	arr_free(tl->lanes, tl->lanes_cap * sizeof *tl->lanes);
 	arr_free(tl->tasks, tl->tasks_cap * sizeof *tl->tasks);
+	transcript_free(&tl->out);
 	memset(tl, 0, sizeof *tl);
 }
 
@@ -264,6 +266,37 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 	return rc;
 }
 
+/* Take a tracer's mark (MARK_PROG_EXIT .. MARK_SIGNAL) into tr. */
+static void trace_mark(struct tl_trace *tr, const struct cv_event *ev, int64_t t)
+{
+	switch (ev->aux) {
+	case MARK_PROG_EXIT:          /* code 1: ended, status unknown; 2: detached */
+		tr->exited = ev->code != 2;
+		tr->detached = ev->code == 2;
+		tr->status_known = ev->code == 0;
+		tr->wait_status = (uint32_t)ev->arg;
+		tr->t_exit = t;
+		break;
+	case MARK_SAMPLE_HZ:          /* arg = achieved mHz, code = the rate aimed at */
+		tr->hz_mhz = (uint32_t)ev->arg;
+		tr->hz_target = ev->code;
+		tr->hz_sum += (uint32_t)ev->arg;
+		tr->hz_n++;
+		break;
+	case MARK_DEGRADED:
+		tr->degraded++;
+		break;
+	case MARK_SIGNAL:             /* code = signal, arg 1 = escalated */
+		tr->signals++;
+		tr->last_signal = ev->code;
+		if (ev->arg == 1)
+			tr->escalated = true;
+		break;
+	default:
+		break;
+	}
+}
+
 /* Apply one event to its lane. */
 static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event *ev, int64_t t)
 {
@@ -316,7 +349,12 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 		else if (ev->aux == MARK_RUN_END) {
 			tl->run_end = t;
 			tl->stall_ns = ev->arg;
+		} else {
+			trace_mark(&tl->trace, ev, t);
 		}
+		return 0;
+	case EV_OUTPUT:
+		transcript_add(&tl->out, ev, t);
 		return 0;
 	default:
 		if (ev->kind >= EV_KIND_COUNT || !state_of[ev->kind])

@@ -26,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
+#include "transcript.h"
 
 /* What a lane is doing. ST_FAILED is a display state: the spans of a task
  * that failed are shown as failed. The numbers index colour roles. */
@@ -99,6 +100,23 @@ struct tl_race {
 	int64_t t_first_loss; /* -1 when none */
 };
 
+/* A traced program (mode trace), from the tracer's marks (event.h). */
+struct tl_trace {
+	bool exited;          /* MARK_PROG_EXIT seen: the program ended */
+	bool status_known;    /* its wait status is known (not when attached) */
+	uint32_t wait_status; /* as waitpid gives it */
+	int64_t t_exit;       /* when, ns from origin */
+	bool detached;        /* attach ended by the user: the program goes on */
+	uint32_t hz_mhz;      /* newest achieved sampling rate, mHz */
+	uint32_t hz_target;   /* the rate the sampler aimed at then (lowered?) */
+	uint64_t hz_sum;      /* sum and count of MARK_SAMPLE_HZ: the mean rate */
+	uint32_t hz_n;
+	uint32_t degraded;    /* lanes whose blocking reason could not be read */
+	uint32_t signals;     /* signals passed on to the program */
+	uint32_t last_signal;
+	bool escalated;       /* SIGKILL after the grace period */
+};
+
 /* What the timeline knows about one task. */
 struct tl_task {
 	int64_t t_queued, t_begin, t_end;  /* -1 when not seen */
@@ -142,6 +160,8 @@ struct timeline {
 	struct tl_stats stats;
 	struct tl_deadlock deadlock;
 	struct tl_race race;
+	struct tl_trace trace;
+	struct transcript out;   /* a traced program's output (EV_OUTPUT) */
 	struct cv_event recent[TL_RECENT]; /* ring of the newest events */
 	uint64_t nrecent;       /* total ever added to recent */
 };

@@ -3,7 +3,8 @@
 # Source it from a test: it sets BIN (default ./concviz), starts nothing by
 # itself, and gives: a private tmux server (tm_*), bounded polling of the
 # screen instead of fixed sleeps (tm_wait), and check/pass/fail reporting
-# (each check prints what it checked). Call e2e_finish at the end: it prints
+# (each check prints what it checked), commands expected to exit with a
+# status (expect) or to be signalled (signalled). Call e2e_finish at the end: it prints
 # the summary and exits 0 only when every check passed. POSIX sh.
 
 BIN=${BIN:-./concviz}
@@ -101,6 +102,34 @@ tm_child() {
 		pgrep -P "$_sh" | head -n 1
 		return
 	done
+}
+
+# expect NAME STATUS CMD...: run CMD (at most 60 s, output in $E2E_TMP/out
+# and err), pass when it exits STATUS.
+expect() {
+	_name=$1 _want=$2
+	shift 2
+	timeout -k 5 60 "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err"
+	_rc=$?
+	if [ "$_rc" -eq "$_want" ]; then
+		pass "$_name (exit $_rc)"
+	else
+		fail "$_name: exit $_rc, wanted $_want"
+		sed 's/^/    | /' "$E2E_TMP/out" "$E2E_TMP/err" | head -n 20
+	fi
+}
+
+# signalled SIG SECONDS CMD...: start CMD (at most 30 s, output in
+# $E2E_TMP/out and err), send it SIG after SECONDS; its exit status in $rc.
+signalled() {
+	_sig=$1 _after=$2
+	shift 2
+	timeout -k 5 30 "$@" >"$E2E_TMP/out" 2>"$E2E_TMP/err" &
+	_pid=$!
+	sleep "$_after"
+	kill -"$_sig" $_pid
+	wait $_pid
+	rc=$?
 }
 
 # e2e_finish: print the summary; exit 0 when nothing failed.

@@ -125,6 +125,22 @@ if wait_for event-loop "$DONE"; then
 	shoot event-loop
 fi
 
+# the lesson's Python programs traced (examples/), next to the built-in modes
+PY=python3
+[ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+ENDED='^concviz .*exited 0 *$'
+start trace-threads-io trace -- $PY examples/threads_io.py
+wait_for trace-threads-io "$ENDED" 120 && shoot trace-threads-io
+
+start trace-async-io trace -- $PY examples/async_io.py
+wait_for trace-async-io "$ENDED" 120 && shoot trace-async-io
+
+start trace-procs-cpu trace -- $PY examples/procs_cpu.py
+wait_for trace-procs-cpu "$ENDED" 120 && shoot trace-procs-cpu
+
+start trace-threads-cpu trace -- $PY examples/threads_cpu.py
+wait_for trace-threads-cpu "$ENDED" 120 && shoot trace-threads-cpu
+
 start help run $IO
 if wait_for help '^thread 1'; then
 	tm_keys help '?'

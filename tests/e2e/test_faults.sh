@@ -9,20 +9,6 @@
 . "$(dirname "$0")/lib.sh"
 T=$E2E_TMP
 
-# expect NAME STATUS CMD...: run CMD (at most 60 s), pass when it exits STATUS.
-expect() {
-	_name=$1 _want=$2
-	shift 2
-	timeout -k 5 60 "$@" >"$T/out" 2>"$T/err"
-	_rc=$?
-	if [ "$_rc" -eq "$_want" ]; then
-		pass "$_name (exit $_rc)"
-	else
-		fail "$_name: exit $_rc, wanted $_want"
-		sed 's/^/    | /' "$T/out" "$T/err" | head -n 20
-	fi
-}
-
 # one_line NAME: the last command's stderr is exactly one line.
 one_line() {
 	if [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q '^concviz: ' "$T/err"; then

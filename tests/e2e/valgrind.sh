@@ -1,5 +1,5 @@
 #!/bin/sh
-# valgrind.sh - a short run of each mode, and the recording tools, under
+# valgrind.sh - a short run of each mode, a traced program, and the recording tools, under
 # valgrind memcheck: no invalid access and nothing definitely lost.
 # Usage: BIN=./concviz sh tests/e2e/valgrind.sh   (make valgrind)
 set -u
@@ -12,6 +12,9 @@ check() {
 	if $vg "$@" >"$tmp/out" 2>"$tmp/err"; then echo "ok   $*";
 	else echo "FAIL $* (status $?)"; cat "$tmp/err"; fail=1; fi
 }
+check "$BIN" trace --json --record "$tmp/t.cvz" -- sh -c 'echo traced; sleep 0.3'
+check "$BIN" stats "$tmp/t.cvz" --json
+check "$BIN" show "$tmp/t.cvz" --view log
 for m in seq threads async procs; do
 	check "$BIN" run --no-ui --mode $m --workload io --tasks 12 --latency 5
 	check "$BIN" run --no-ui --mode $m --workload cpu --tasks 4 --cpu-size 200000

@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/a.cvz"; : >"$tmp/b.txt"; mkdir "$tmp/dir"
 "$BIN" help >"$tmp/help"
 "$BIN" run --help >"$tmp/runhelp"
-for c in serve replay export show stats; do "$BIN" $c --help; done >"$tmp/other" 2>&1
+for c in serve replay export show stats trace attach; do "$BIN" $c --help; done >"$tmp/other" 2>&1
 SCRIPT=$(pwd)/src/cli/concviz.bash TMPD=$tmp exec bash -c '
 . "$SCRIPT" || { echo "FAIL: the script does not load"; exit 1; }
 complete -p concviz | grep -q "_concviz" || { echo "FAIL: not registered for concviz"; exit 1; }
@@ -47,10 +47,16 @@ want "$TMPD/a.cvz $TMPD/dir" concviz stats "$TMPD/"
 never "$TMPD/b.txt" concviz stats "$TMPD/"
 want "$TMPD/a.cvz" concviz run --record "$TMPD/"
 want "$TMPD/b.txt" concviz export x.cvz -o "$TMPD/"
+want "--hz --no-ui --json -o --record" concviz trace -
+want "python3" concviz trace --no-ui -- pyth
+want "python3" concviz trace pyth
+want "$TMPD/b.txt" concviz trace -- python3 "$TMPD/"
+want "$TMPD/b.txt" concviz trace --hz 100 python3 "$TMPD/"
+want "1" concviz attach ""
 # every option a subcommand --help names is offered by that subcommand
 for o in $(grep -o -- "--[a-z][a-z-]*" "$TMPD/other" | sort -u); do
 	found=0
-	for c in serve replay export show stats; do
+	for c in serve replay export show stats trace attach; do
 		case $(comp concviz $c x --) in *" $o "*) found=1 ;; esac
 	done
 	[ $found = 1 ] || { echo "FAIL: no subcommand completes $o"; exit 1; }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fixtures.h"
+#include "transcript.h"
 
 #define MS 1000000.0
 
@@ -323,6 +324,83 @@ int fixture_gil_cpu(struct session *s, struct timeline *tl)
 		holder = (holder + 1) % 3;
 	}
 	fx_ev(&f, t + 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
+/* Start traced lane l of pid/tid named "comm tid" at ms. */
+static void fx_thread(struct fx *f, double ms, uint32_t l, uint32_t pid, uint32_t tid, const char *comm)
+{
+	char name[48];
+	struct cv_event nm[CV_NAME_PIECES_MAX];
+	fx_ev(f, ms, l, CV_NO_TASK, EV_LANE_START, 0, tid, pid);
+	snprintf(name, sizeof name, "%s %u", comm, tid);
+	int n = cv_name_pieces(nm, 0, l, CV_NO_TASK, EV_LANE_NAME, name);
+	for (int i = 0; i < n; i++)
+		fx_ev(f, ms, l, CV_NO_TASK, EV_LANE_NAME, nm[i].code, nm[i].aux, nm[i].arg);
+}
+
+/* Write text as output events of fd at ms on lane l. */
+static void fx_out(struct fx *f, double ms, uint32_t l, int fd, const char *text)
+{
+	for (size_t off = 0; off < strlen(text); off += CV_NAME_PIECE) {
+		size_t len = strlen(text) - off < CV_NAME_PIECE ? strlen(text) - off : CV_NAME_PIECE;
+		struct cv_event e = transcript_event(0, l, fd, text + off, len);
+		fx_ev(f, ms, l, CV_NO_TASK, EV_OUTPUT, e.code, e.aux, e.arg);
+	}
+}
+
+/* A traced python3 program: three threads taking turns on the GIL, a child
+ * process on I/O then cpu, output on both streams, exit 0. */
+int fixture_trace(struct session *s, struct timeline *tl)
+{
+	struct cv_params p;
+	char *argv[] = { "python3", "examples/threads_cpu.py", NULL };
+	params_default(&p);
+	p.mode = MODE_TRACE;
+	p.argv = argv;
+	p.argc = 2;
+	int rc = fx_session(s, &p);
+	if (rc)
+		return rc;
+	s->trace_pid = 4242;
+	struct fx f = { 0 };
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	fx_thread(&f, 0, 0, 4242, 4242, "python3");
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 20, 0, CV_NO_TASK, EV_LOCK_WAIT, 0, 77, 0);
+	fx_out(&f, 21, 0, 1, "started 3 workers\n");
+	for (uint32_t k = 0; k < 3; k++) {
+		fx_thread(&f, 20 + 2 * k, 1 + k, 4242, 4243 + k, "python3");
+		fx_ev(&f, 20 + 2 * k, 1 + k, CV_NO_TASK, EV_LOCK_WAIT, 0, 77, 0);
+	}
+	for (int slice = 0; slice < 46; slice++) {   /* 5 ms turns: ready briefly, then cpu */
+		double t = 26 + slice * 5;
+		uint32_t l = 1 + (uint32_t)slice % 3;
+		fx_ev(&f, t, l, CV_NO_TASK, EV_READY, 0, 0, 0);
+		fx_ev(&f, t + 0.5, l, CV_NO_TASK, EV_CPU, 0, 0, 0);
+		fx_ev(&f, t + 5, l, CV_NO_TASK, EV_LOCK_WAIT, 0, 77, 0);
+	}
+	for (uint32_t k = 0; k < 3; k++)
+		fx_ev(&f, 262 + k, 1 + k, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_thread(&f, 100, 4, 4250, 4250, "sort");
+	fx_ev(&f, 100, 4, CV_NO_TASK, EV_IO, 0, 0, 0);
+	fx_ev(&f, 150, 4, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_out(&f, 150, 4, 2, "warning: slow disk\n");
+	fx_ev(&f, 240, 4, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_thread(&f, 120, 5, 4242, 4246, "python3");  /* a thread after the child: shown with its process */
+	fx_ev(&f, 120, 5, CV_NO_TASK, EV_IDLE, 0, 0, 0);
+	fx_ev(&f, 200, 5, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 270, 0, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_out(&f, 290, 0, 1, "20 sums of squares in 0.30 s\n");
+	for (int k = 1; k <= 3; k++)
+		fx_ev(&f, 100 * k, 0, CV_NO_TASK, EV_MARK, 1000, MARK_SAMPLE_HZ, 998000);
+	fx_ev(&f, 300, 0, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 300, 0, CV_NO_TASK, EV_MARK, 0, MARK_PROG_EXIT, 0);
+	fx_ev(&f, 300.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	if (!f.err)
+		fx_sort(&f);
+	if (!f.err && session_take_many(s, f.ev, f.n) != 0)
+		f.err = -EINVAL;
 	return fx_finish(&f, s, tl);
 }
 

@@ -12,6 +12,11 @@
  *              callbacks on the loop); task 3's callback stalls 40 ms.
  *  gil_cpu:    threads x3 + GIL, cpu, 6 sums: each thread alternates cpu
  *              (holding the GIL) and gil wait, 5 ms switch interval.
+ *  trace:      a traced `python3 examples/threads_cpu.py` (pid 4242): its
+ *              main thread, three threads taking 5 ms turns on the GIL
+ *              (ready, cpu, lock wait), a child process `sort` on I/O then
+ *              cpu, a fifth thread started after it, output on stdout and
+ *              stderr, exit 0 at 300 ms.
  */
 #ifndef CV_FIXTURES_H
 #define CV_FIXTURES_H
@@ -25,6 +30,7 @@
 int fixture_threads_io(struct session *s, struct timeline *tl);
 int fixture_async_io(struct session *s, struct timeline *tl);
 int fixture_gil_cpu(struct session *s, struct timeline *tl);
+int fixture_trace(struct session *s, struct timeline *tl);
 
 /* Free what a fixture built. */
 void fixture_free(struct session *s, struct timeline *tl);

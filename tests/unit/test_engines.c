@@ -445,7 +445,7 @@ static void test_cancel(void **state)
 static void test_zero_tasks(void **state)
 {
 	(void)state;
-	for (int m = MODE_SEQ; m < MODE_COUNT; m++) {
+	for (int m = MODE_SEQ; m < MODE_BUILTIN; m++) {
 		if (m == MODE_ASYNC)
 			continue;
 		struct cv_params p = cpu_params((enum cv_mode)m, 2, 0, 20000);

@@ -23,7 +23,7 @@
 
 #define GOLDEN_DIR "tests/golden"
 
-enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU };
+enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_TRACE };
 
 struct scene {
 	struct session s;
@@ -64,6 +64,7 @@ static void scene_init(struct scene *sc, enum fx_id id)
 	memset(sc, 0, sizeof *sc);
 	int rc = id == FX_THREADS_IO ? fixture_threads_io(&sc->s, &sc->tl)
 		 : id == FX_ASYNC_IO ? fixture_async_io(&sc->s, &sc->tl)
+		 : id == FX_TRACE ? fixture_trace(&sc->s, &sc->tl)
 				     : fixture_gil_cpu(&sc->s, &sc->tl);
 	assert_int_equal(rc, 0);
 	view_state_init(&sc->vs);
@@ -547,6 +548,61 @@ static void test_names(void **state)
 }
 
 /* Run the tests. */
+/* Return the row (0-based line) of text where needle first occurs, or -1. */
+static int row_of(const char *text, const char *needle)
+{
+	const char *p = strstr(text, needle);
+	if (!p)
+		return -1;
+	int row = 0;
+	for (const char *q = text; q < p; q++)
+		row += *q == '\n';
+	return row;
+}
+
+/* A traced program: header (command, pid, rate, threads and processes, how
+ * it ended), lanes grouped by process, lock waits, the Log of its output,
+ * the trace keys; goldens. */
+static void test_trace(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_TRACE);
+	sc.ctx.runs = NULL;
+	sc.ctx.nruns = 0;
+	char *t = render(&sc, VIEW_GANTT, 120, 40, true);
+	assert_non_null(strstr(t, "python3 examples/threads_cpu.py"));
+	assert_non_null(strstr(t, "pid 4242"));
+	assert_non_null(strstr(t, "998 Hz"));
+	assert_non_null(strstr(t, "6 threads, 2 processes"));
+	assert_non_null(strstr(t, "exited 0"));
+	assert_non_null(strstr(t, "lock wait"));
+	assert_non_null(strstr(t, "q quit"));
+	/* the thread started after the child is shown with its process */
+	assert_true(row_of(t, "python3 4246") < row_of(t, "sort 4250"));
+	assert_true(row_of(t, "python3 4245") < row_of(t, "python3 4246"));
+	golden("gantt_trace", 120, 40, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 80, 24, true);
+	golden("gantt_trace", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_LOG, 80, 24, true);
+	assert_non_null(strstr(t, "out started 3 workers"));
+	assert_non_null(strstr(t, "err warning: slow disk"));
+	assert_true(row_of(t, "started 3 workers") < row_of(t, "sums of squares"));
+	golden("log_trace", 80, 24, t);
+	free(t);
+	/* clicking a row hits the lane shown there, not the lane of that index */
+	int lane;
+	int64_t when;
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	int row = row_of(t, "sort 4250");
+	assert_true(view_hit(&sc.vs, &sc.ctx, sc.vs.gx + 5, row, &lane, &when));
+	assert_int_equal(lane, 4);
+	free(t);
+	scene_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -557,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_ascii),            cmocka_unit_test(test_hit_detail),
 		cmocka_unit_test(test_zoom_pan),         cmocka_unit_test(test_live_header),
 		cmocka_unit_test(test_many_lanes),       cmocka_unit_test(test_names),
+		cmocka_unit_test(test_trace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,260 @@
+/*
+ * test_trace.c - the tracer against ground truth, through the runner as
+ * `concviz trace` drives it: a program with known phases (cpu, sleep, a
+ * mutex, a pipe; tests/trace/phases.c) gets each phase's time in the right
+ * state on its worker's lane, with the thread's name, pid and tid; output
+ * is captured; an orphan is seen and reaped; hundreds of short threads are
+ * seen; a program that ignores SIGTERM is killed after the grace period;
+ * an attached process is left running; a missing command fails to start.
+ *
+ * Timing tolerances hold on a loaded 2-core machine (the phases are 300 ms,
+ * a misclassified phase is off by all of it); every wait is bounded.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "clock.h"
+#include "runner.h"
+#include "tracer.h"
+
+#ifndef TRACE_HELPERS
+#define TRACE_HELPERS "build/trace"
+#endif
+
+#define PHASE_S 0.300
+#define TOL_S 0.080
+
+/* Start a trace of argv (output captured when capture); asserts it started. */
+static void start(struct runner *r, char **argv, bool capture)
+{
+	struct cv_params p;
+	char err[512];
+	params_default(&p);
+	p.mode = MODE_TRACE;
+	p.argv = argv;
+	for (p.argc = 0; argv[p.argc]; p.argc++)
+		;
+	p.no_ui = !capture;
+	if (runner_start(r, &p, err, sizeof err) < 0)
+		fail_msg("trace did not start: %s", err);
+}
+
+/* Drain r until it finished, at most secs seconds. */
+static void drain(struct runner *r, double secs)
+{
+	uint64_t end = clock_ns() + (uint64_t)(secs * 1e9);
+	while (!r->finished && clock_ns() < end)
+		if (runner_drain(r) == 0)
+			clock_sleep_ns(2000000);
+	assert_true(r->finished);
+}
+
+/* Return the lane whose name starts with prefix, or -1. */
+static long lane_named(const struct runner *r, const char *prefix)
+{
+	for (uint32_t i = 0; i < r->session.nlanes; i++)
+		if (!strncmp(r->session.lanes[i].name, prefix, strlen(prefix)))
+			return i;
+	return -1;
+}
+
+/* Assert that v is within TOL_S of want. */
+static void near(const char *what, double v, double want)
+{
+	if (v < want - TOL_S || v > want + TOL_S)
+		fail_msg("%s: %.3f s, wanted %.3f +- %.3f", what, v, want, TOL_S);
+}
+
+/* The ground truth: each phase in its state, names, pid and tid. */
+static void test_phases(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { TRACE_HELPERS "/phases", NULL };
+	start(&r, argv, false);
+	drain(&r, 30);
+	long w = lane_named(&r, "worker "), m = lane_named(&r, "phases ");
+	assert_true(w >= 0 && m >= 0);
+	const struct session_lane *wl = &r.session.lanes[w], *ml = &r.session.lanes[m];
+	assert_int_equal(ml->pid, r.session.trace_pid);
+	assert_int_equal(ml->tid, ml->pid);
+	assert_int_equal(wl->pid, ml->pid);
+	assert_true(wl->tid != wl->pid && wl->tid > 0);
+	char want[32];
+	snprintf(want, sizeof want, "worker %u", wl->tid);
+	assert_string_equal(wl->name, want);
+	uint64_t ns[ST_COUNT];
+	timeline_lane_stats(&r.tl, (size_t)w, ns);
+	near("worker cpu", ns[ST_CPU] / 1e9, PHASE_S);
+	near("worker asleep", ns[ST_IDLE] / 1e9, PHASE_S);
+	near("worker on the mutex", ns[ST_LOCK] / 1e9, PHASE_S);
+	near("worker on the pipe", ns[ST_IO] / 1e9, PHASE_S);
+	/* the main thread waits on a pipe from the start (it does not move
+	 * until the worker's first phases are over): seen from the first sample */
+	double until = (ns[ST_CPU] + ns[ST_READY] + ns[ST_IDLE]) / 1e9; /* the worker's first notice */
+	timeline_lane_stats(&r.tl, (size_t)m, ns);
+	near("main on the pipe", ns[ST_IO] / 1e9, until);
+	assert_true(r.tl.lanes[w].end >= 0);
+	assert_true(r.tl.trace.exited && r.tl.trace.status_known);
+	assert_int_equal(r.tl.trace.wait_status, 0);
+	assert_true(r.tl.trace.hz_n >= 1);
+	assert_true(r.tl.run_end > r.tl.run_begin);
+	runner_free(&r);
+}
+
+/* Captured output reaches the transcript; the exit code is kept. */
+static void test_output(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { "sh", "-c", "echo hello; echo oops >&2; exit 3", NULL };
+	start(&r, argv, true);
+	drain(&r, 30);
+	assert_int_equal(WEXITSTATUS(r.tl.trace.wait_status), 3);
+	assert_int_equal(transcript_count(&r.tl.out), 2);
+	bool out = false, err = false;
+	for (size_t i = 0; i < 2; i++) {
+		const struct transcript_line *l = transcript_line(&r.tl.out, i);
+		out |= l->fd == 1 && l->len == 5 && !memcmp(l->text, "hello", 5);
+		err |= l->fd == 2 && l->len == 4 && !memcmp(l->text, "oops", 4);
+	}
+	assert_true(out && err);
+	runner_free(&r);
+}
+
+/* A program that forks and exits: the orphan is traced to its end and
+ * reaped; nothing is left to wait for. */
+static void test_orphan(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { TRACE_HELPERS "/orphan", NULL };
+	start(&r, argv, false);
+	drain(&r, 30);
+	assert_true(r.session.nlanes >= 2);
+	assert_true(r.session.lanes[1].pid != r.session.lanes[0].pid);
+	uint64_t ns[ST_COUNT];
+	timeline_lane_stats(&r.tl, 1, ns);
+	assert_true(ns[ST_IDLE] / 1e9 > 0.4);       /* its 0.5 s nap */
+	runner_free(&r);
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
+/* Threads that come and go by the hundred: each gets a lane that ends. */
+static void test_churn(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { TRACE_HELPERS "/churn", NULL };
+	start(&r, argv, false);
+	drain(&r, 60);
+	assert_true(r.session.nlanes >= 280);       /* 300 threads of 30 ms, and main */
+	for (size_t l = 0; l < r.tl.nlanes; l++)
+		assert_true(r.tl.lanes[l].end >= 0);
+	runner_free(&r);
+}
+
+/* A program that ignores SIGTERM is killed once the grace period is over. */
+static void test_escalation(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { "sh", "-c", "trap '' TERM; sleep 30", NULL };
+	start(&r, argv, false);
+	clock_sleep_ns(200000000);
+	runner_drain(&r);
+	tracer_signal(r.engine, SIGTERM, false);
+	uint64_t t0 = clock_ns();
+	drain(&r, 20);
+	double took = (clock_ns() - t0) / 1e9;
+	assert_true(took >= TRACER_GRACE_NS / 1e9 - 0.1);
+	assert_true(r.tl.trace.escalated);
+	assert_true(r.tl.trace.signals >= 2);
+	assert_true(WIFSIGNALED(r.tl.trace.wait_status));
+	assert_int_equal(WTERMSIG(r.tl.trace.wait_status), SIGKILL);
+	runner_free(&r);
+}
+
+/* Attaching observes a running process and leaves it running. */
+static void test_attach(void **state)
+{
+	(void)state;
+	pid_t c = fork();
+	assert_true(c >= 0);
+	if (c == 0) {
+		execlp("sleep", "sleep", "20", (char *)NULL);
+		_exit(127);
+	}
+	clock_sleep_ns(100000000);
+	struct runner r;
+	struct cv_params p;
+	char err[512];
+	params_default(&p);
+	p.mode = MODE_TRACE;
+	p.attach_pid = c;
+	p.no_ui = true;
+	assert_int_equal(runner_start(&r, &p, err, sizeof err), 0);
+	uint64_t end = clock_ns() + 300000000;
+	while (clock_ns() < end)
+		if (runner_drain(&r) == 0)
+			clock_sleep_ns(2000000);
+	assert_true(tracer_attached(r.engine));
+	runner_stop(&r);
+	assert_true(r.tl.trace.detached);
+	assert_int_equal(r.session.nlanes, 1);
+	assert_int_equal(r.session.lanes[0].pid, (uint32_t)c);
+	runner_free(&r);
+	assert_int_equal(kill(c, 0), 0);            /* still running */
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+	/* attaching to nothing fails with the reason */
+	p.attach_pid = c;
+	assert_int_equal(runner_start(&r, &p, err, sizeof err), -1);
+	assert_non_null(strstr(err, "no process"));
+}
+
+/* A command that does not exist fails to start with -ENOENT. */
+static void test_not_found(void **state)
+{
+	(void)state;
+	struct runner r;
+	struct cv_params p;
+	char err[512];
+	char *argv[] = { "concviz-no-such-command", NULL };
+	params_default(&p);
+	p.mode = MODE_TRACE;
+	p.argv = argv;
+	p.argc = 1;
+	p.no_ui = true;
+	assert_int_equal(runner_start(&r, &p, err, sizeof err), -1);
+	assert_int_equal(r.start_error, -ENOENT);
+	assert_non_null(strstr(err, "command not found"));
+}
+
+/* Stop the shared origin after the tests. */
+static int teardown(void **state)
+{
+	(void)state;
+	runner_shutdown();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_phases),     cmocka_unit_test(test_output),
+		cmocka_unit_test(test_orphan),     cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_escalation), cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_not_found),
+	};
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
