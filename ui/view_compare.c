@@ -80,7 +80,9 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 	}
 	if (y < bottom)
 		canvas_text(c, r.x, y + (y + 1 < bottom), r.w, ROLE_DIM, 0,
-			    compare_baseline(ctx, WL_IO) < 0 && compare_baseline(ctx, WL_CPU) < 0
+			    view_traced(ctx)
+				    ? "a traced program has no seq run to compare with: its wall time is its own"
+			    : compare_baseline(ctx, WL_IO) < 0 && compare_baseline(ctx, WL_CPU) < 0
 				    ? "speed-up needs a seq run of the same workload: press 0 to run one"
 				    : "speed-up: over the seq run of the same workload; efficiency: ideal / wall");
 }
