@@ -6,7 +6,7 @@
  * The run is process 1 (process_name "concviz <mode> <workload>"); lane l
  * is thread l + 1 (thread_name = the lane's name, sorted in lane order).
  * Each span that is not idle becomes a complete event: name and cat are the
- * state ("cpu", "io", "gil-wait", "queued", "poll", "callback"), ts and dur
+ * state ("cpu", "io", "gil-wait" or "lock-wait", "queued", "poll", "callback"), ts and dur
  * are microseconds printed from integer nanoseconds with three decimals
  * (exact, so ts + dur of a span is the next span's ts: no overlap), args
  * name the task (index, URL or job, bytes, HTTP status, failure reason).
@@ -113,7 +113,7 @@ static void put_spans(FILE *f, const struct session *s, const struct timeline *t
 		if (sp->state == ST_NONE || sp->state == ST_IDLE)
 			continue;
 		int64_t end = timeline_span_end(tl, l, i);
-		const char *name = timeline_state_name(sp->state);
+		const char *name = timeline_state_name_in(sp->state, s->params.gil);
 		fputs_unlocked(",\n{\"name\":\"", f);
 		fputs_unlocked(name, f);
 		fputs_unlocked("\",\"cat\":\"", f);

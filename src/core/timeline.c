@@ -14,7 +14,8 @@
  *
  * Spans of a task that fails are marked failed after the fact; they are at
  * the end of their lane, so fixing the prefix sums touches only the last few
- * blocks.
+ * blocks. Tasks failed to end a deadlock (FAIL_DEADLOCK, and those cancelled
+ * with them) keep their states: the wait in the cycle is what is drawn.
  */
 #include <errno.h>
 #include <sys/mman.h>
@@ -240,7 +241,11 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 		tk->state = failed ? TASK_FAILED : TASK_DONE;
 		if (tk->lane == UINT32_MAX)
 			tk->lane = ev->lane;
-		if (failed && tk->t_begin >= 0)
+		/* a task cut short to end a deadlock did nothing wrong itself:
+		 * its spans keep their states (the deadlocked wait is drawn apart) */
+		bool cut = tk->reason == FAIL_DEADLOCK ||
+			   (tk->reason == FAIL_CANCELLED && tl->deadlock.detected);
+		if (failed && tk->t_begin >= 0 && !cut)
 			mark_failed(tl, ln, ev->task, tk->t_begin);
 		if (!failed && tk->t_begin >= 0) {
 			tl->stats.done_task_ns += (uint64_t)(t - tk->t_begin);
@@ -713,4 +718,10 @@ const char *timeline_state_name(int state)
 		"ready",
 	};
 	return state >= 0 && state < ST_COUNT ? names[state] : "?";
+}
+
+/* Return the name of a display state in a run with or without the GIL. */
+const char *timeline_state_name_in(int state, bool gil)
+{
+	return state == ST_LOCK && !gil ? "lock-wait" : timeline_state_name(state);
 }

@@ -208,7 +208,11 @@ void timeline_lane_stats(const struct timeline *tl, size_t l, uint64_t ns[ST_COU
 size_t timeline_recent_count(const struct timeline *tl);
 const struct cv_event *timeline_recent(const struct timeline *tl, size_t i);
 
-/* Return the short name of a display state ("cpu", "io", "gil"). */
+/* Return the short name of a display state ("cpu", "io", "gil-wait"). */
 const char *timeline_state_name(int state);
+
+/* The same for a run with or without the emulated GIL: without it, ST_LOCK
+ * is "lock-wait" (a mutex, an async lock, a futex), with it "gil-wait". */
+const char *timeline_state_name_in(int state, bool gil);
 
 #endif

@@ -310,7 +310,8 @@ static void test_help(void **state)
 	static const char *const must[] = { "threads/async/procs/seq", "workload", "GIL", "zoom",
 					    "pan", "scroll lanes", "fit", "pause", "rerun", "next view",
 					    "record", "details", "quit", "slower / faster", "step",
-					    "seek", "scrub", "gil wait", "callback", "failed" };
+					    "seek", "scrub", "lock", "callback", "failed",
+					    "deadlocked", "lost update" };
 	for (size_t i = 0; i < sizeof must / sizeof *must; i++)
 		if (!strstr(t, must[i]))
 			fail_msg("help at 80x24 lacks '%s':\n%s", must[i], t);
