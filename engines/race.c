@@ -22,6 +22,7 @@
 
 #define RACE_LANE_MASK 0xffffffu   /* reader lane + 1 in the low 24 bits of a seen[] entry */
 #define DEADLOCK_TICK_NS (2u * 1000u * 1000u) /* work between ticks (GIL, cancel) */
+#define RACE_SPIN_STEP 256u                   /* empty iterations between clock reads */
 
 /* Map the shared state of a run of p with up to nlanes lanes. */
 struct race *race_new(const struct cv_params *p, uint32_t nlanes)
@@ -92,12 +93,16 @@ void race_write(struct race *rs, uint64_t v)
 }
 
 /* Burn ns of the calling thread's CPU time: a fixed amount of work, which
- * a pre-empted thread finishes later (its window stays open meanwhile). */
+ * a pre-empted thread finishes later (its window stays open meanwhile).
+ * The thread's CPU clock is a system call: it is read every
+ * RACE_SPIN_STEP empty iterations (well under a microsecond). */
 void race_spin(uint64_t ns)
 {
 	uint64_t end = cpu_thread_ns() + ns;
-	while (cpu_thread_ns() < end)
-		;
+	do {
+		for (unsigned k = 0; k < RACE_SPIN_STEP; k++)
+			__asm__ volatile("" ::: "memory");
+	} while (cpu_thread_ns() < end);
 }
 
 /* The locks task i takes: i mod K, then the next one (in order with

@@ -245,9 +245,8 @@ static void view_frame_deadlock(struct canvas *c, int y, const struct view_ctx *
 	}
 	char text[400], tail[64] = "";
 	int x = canvas_text(c, 0, y, -1, ROLE_DEADLOCK, ATTR_BOLD, "DEADLOCK") + 1;
-	if (ctx->done)
-		snprintf(tail, sizeof tail, " (found in %.0f ms; the run was ended)",
-			 (double)(d->t_detected - d->t_formed) / 1e6);
+	snprintf(tail, sizeof tail, ctx->done ? " (seen in %.0f ms, run ended)" : " (seen in %.0f ms)",
+		 (double)(d->t_detected - d->t_formed) / 1e6);
 	int room = c->w - x, tw = view_text_width(tail);
 	stats_cycle_text(ctx->s, ctx->tl, false, c->utf8, text, sizeof text);
 	if (view_text_width(text) > room)

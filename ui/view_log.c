@@ -119,7 +119,8 @@ void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *
 		char t[32], lane[64], task[16], extra[128], line[512];
 		int64_t rel = (int64_t)(ev->t - tl->origin);
 		snprintf(t, sizeof t, "%.6fs", (double)rel / 1e9);
-		if (ev->kind == EV_MARK)
+		if (ev->kind == EV_MARK || (ev->kind == EV_RACE && (ev->code == RACE_PLAN ||
+									 ev->code == RACE_FINAL)))
 			snprintf(lane, sizeof lane, "run");
 		else
 			view_lane_name(ctx, (int)ev->lane, lane, sizeof lane);

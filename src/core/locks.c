@@ -73,12 +73,23 @@ uint32_t locks_holder(const struct timeline *tl, uint32_t id)
 	return e ? e->holder : 0;
 }
 
-/* Record the cycle that the walk from `start` closed at time t: lanes[i]
- * waits for locks[i], held by the next lane. Marks every lane in it. */
+/* Return the lane after l in the waits-for graph (the holder of what l
+ * waits for; l is in a cycle, so there is one). */
+static uint32_t locks_next(const struct timeline *tl, uint32_t l)
+{
+	return locks_holder(tl, tl->lanes[l].wait_lock) - 1;
+}
+
+/* Record the cycle of len lanes through `start`, closed at time t, from its
+ * lowest lane on (it reads "thread 1 waits for ..." whoever closed it):
+ * lanes[i] waits for locks[i], held by the next lane. Marks every lane. */
 static void locks_record(struct timeline *tl, uint32_t start, uint32_t len, int64_t t)
 {
 	struct tl_deadlock *d = &tl->deadlock;
 	uint32_t cur = start;
+	for (uint32_t i = 0, l = start; i < len; i++, l = locks_next(tl, l))
+		if (l < cur)
+			cur = l;
 	d->detected = true;
 	d->t_formed = d->t_detected = t;
 	d->n = len;
@@ -89,7 +100,7 @@ static void locks_record(struct timeline *tl, uint32_t start, uint32_t len, int6
 			d->locks[i] = ln->wait_lock;
 		}
 		ln->deadlocked = true;
-		cur = locks_holder(tl, ln->wait_lock) - 1;
+		cur = locks_next(tl, cur);
 	}
 }
 

@@ -12,11 +12,12 @@
  *    program's futex), so that no cycle can be proved through it;
  *  - per lane, the lock it waits for now (tl_lane wait_lock, wait_holder,
  *    wait_since) and every wait it made (lanemarks), for the detail line;
- *  - the first waits-for cycle (tl->deadlock): lane A waits for a lock held
- *    by B, which waits for one held by ... A. Each lane waits for at most one
- *    lock and each lock has at most one holder, so a new cycle always goes
- *    through the lane whose wait just began: one walk from it finds it, at
- *    most LOCKS_WALK_MAX steps (a crafted file cannot make it quadratic).
+ *  - the first waits-for cycle (tl->deadlock), from its lowest lane: lane A
+ *    waits for a lock held by B, which waits for one held by ... A. Each
+ *    lane waits for at most one lock and each lock has at most one holder,
+ *    so a new cycle always goes through the lane whose wait just began: one
+ *    walk from it finds it, at most LOCKS_WALK_MAX steps (a crafted file
+ *    cannot make it quadratic).
  *
  * Events reach the timeline merged by time, and a source reports a take
  * after taking and a release before releasing, so a cycle seen here is a

@@ -47,7 +47,7 @@ static void lanes_up(struct timeline *tl, uint32_t n)
 }
 
 /* Two lanes take one lock each, then wait for the other's: found at the
- * second wait, lanes[0] is the lane whose wait closed the cycle. */
+ * second wait, recorded from the lowest lane. */
 static void test_two_cycle(void **state)
 {
 	(void)state;
@@ -68,10 +68,10 @@ static void test_two_cycle(void **state)
 	ev(&tl, 15, 1, 1, EV_LOCK_WAIT, 0, 0, 1);
 	assert_true(tl.deadlock.detected);
 	assert_int_equal(tl.deadlock.n, 2);
-	assert_int_equal(tl.deadlock.lanes[0], 1);
-	assert_int_equal(tl.deadlock.locks[0], 0);
-	assert_int_equal(tl.deadlock.lanes[1], 0);
-	assert_int_equal(tl.deadlock.locks[1], 1);
+	assert_int_equal(tl.deadlock.lanes[0], 0);
+	assert_int_equal(tl.deadlock.locks[0], 1);
+	assert_int_equal(tl.deadlock.lanes[1], 1);
+	assert_int_equal(tl.deadlock.locks[1], 0);
 	assert_int_equal(tl.deadlock.t_formed, 15 * MS);
 	assert_int_equal(tl.deadlock.t_detected, 15 * MS);
 	assert_true(tl.lanes[0].deadlocked && tl.lanes[1].deadlocked);
@@ -120,7 +120,7 @@ static void test_three_cycle(void **state)
 	ev(&tl, 7, 2, 2, EV_LOCK_WAIT, 0, 10, 1);
 	assert_true(tl.deadlock.detected);
 	assert_int_equal(tl.deadlock.n, 3);
-	uint32_t want_lanes[3] = { 2, 0, 1 }, want_locks[3] = { 10, 11, 12 };
+	uint32_t want_lanes[3] = { 0, 1, 2 }, want_locks[3] = { 11, 12, 10 };
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(tl.deadlock.lanes[i], want_lanes[i]);
 		assert_int_equal(tl.deadlock.locks[i], want_locks[i]);
@@ -184,8 +184,10 @@ static void test_unknown_holders(void **state)
 	ev(&tl, 8, 1, 1, EV_LOCK_WAIT, 0, 7, 1);
 	assert_true(tl.deadlock.detected);
 	assert_int_equal(tl.deadlock.n, 2);
-	assert_int_equal(tl.deadlock.lanes[0], 1);
-	assert_int_equal(tl.deadlock.locks[0], 7);
+	assert_int_equal(tl.deadlock.lanes[0], 0);
+	assert_int_equal(tl.deadlock.locks[0], 8);
+	assert_int_equal(tl.deadlock.lanes[1], 1);
+	assert_int_equal(tl.deadlock.locks[1], 7);
 	timeline_free(&tl);
 }
 
@@ -259,8 +261,9 @@ static void test_long(void **state)
 		ev(&tl, 2 + l, l, l, EV_LOCK_WAIT, 0, (l + 1) % 20, (l + 1) % 20 + 1);
 	assert_true(tl.deadlock.detected);
 	assert_int_equal(tl.deadlock.n, 20);
-	assert_int_equal(tl.deadlock.lanes[0], 19);
-	assert_int_equal(tl.deadlock.lanes[TL_CYCLE_MAX - 1], 14);
+	assert_int_equal(tl.deadlock.lanes[0], 0);
+	assert_int_equal(tl.deadlock.lanes[TL_CYCLE_MAX - 1], TL_CYCLE_MAX - 1);
+	assert_int_equal(tl.deadlock.locks[0], 1);
 	for (uint32_t l = 0; l < 20; l++)
 		assert_true(tl.lanes[l].deadlocked);
 	timeline_free(&tl);
@@ -379,7 +382,7 @@ static void test_replay(void **state)
 	assert_int_equal(r.params.workload, WL_DEADLOCK);
 	assert_true(tl.deadlock.detected);
 	assert_int_equal(tl.deadlock.n, 2);
-	assert_int_equal(tl.deadlock.lanes[0], 1);
+	assert_int_equal(tl.deadlock.lanes[0], 0);
 	assert_int_equal(tl.deadlock.t_formed, 6);
 	assert_int_equal(tl.deadlock.t_detected, 9);
 	assert_int_equal(tl.race.lost, 1);

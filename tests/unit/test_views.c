@@ -23,7 +23,7 @@
 
 #define GOLDEN_DIR "tests/golden"
 
-enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU };
+enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_RACE, FX_DEADLOCK };
 
 struct scene {
 	struct session s;
@@ -64,6 +64,8 @@ static void scene_init(struct scene *sc, enum fx_id id)
 	memset(sc, 0, sizeof *sc);
 	int rc = id == FX_THREADS_IO ? fixture_threads_io(&sc->s, &sc->tl)
 		 : id == FX_ASYNC_IO ? fixture_async_io(&sc->s, &sc->tl)
+		 : id == FX_RACE ? fixture_race(&sc->s, &sc->tl)
+		 : id == FX_DEADLOCK ? fixture_deadlock(&sc->s, &sc->tl)
 				     : fixture_gil_cpu(&sc->s, &sc->tl);
 	assert_int_equal(rc, 0);
 	view_state_init(&sc->vs);
@@ -193,6 +195,93 @@ static void test_gantt_gil(void **state)
 	free(t);
 	t = render(&sc, VIEW_GANTT, 120, 40, true);
 	golden("gantt_gil", 120, 40, t);
+	free(t);
+	scene_free(&sc);
+}
+
+/* Gantt of the race run: the counter's line (expected, final, lost), the
+ * lost-update marks on the lanes, the legend; the detail line of a mark;
+ * the same in ASCII. */
+static void test_gantt_race(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_RACE);
+	assert_int_equal(sc.tl.race.lost, 14);
+	assert_int_equal(sc.tl.race.final, 586);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "race 6 tasks"));
+	assert_non_null(strstr(t, "shared counter, no lock"));
+	assert_non_null(strstr(t, "counter: expected 600, final 586, lost 14 updates (2%)"));
+	assert_non_null(strstr(t, "! lost update"));
+	assert_non_null(strstr(t, "█!█"));
+	golden("gantt_race", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	assert_non_null(strstr(t, "counter 586 of 600: 14 updates lost"));  /* the summary */
+	golden("gantt_race", 120, 40, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 80, 24, false);
+	assert_non_null(strstr(t, "#*#"));
+	assert_non_null(strstr(t, "* lost update"));
+	free(t);
+	/* the detail line of thread 1 at 23 ms: the mark, who read it too */
+	char buf[512];
+	sc.vs.span_ns = 4000000;
+	assert_true(view_detail(&sc.ctx, 0, 23000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "lost update: read 34, which thread 2 read too"));
+	/* the log names it */
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	assert_non_null(strstr(t, "run          race        -      final 586 after 600 increments: 14 lost"));
+	assert_non_null(strstr(t, "added 100; the counter is"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Gantt of the deadlocked run: the cycle named in the header, the two
+ * lanes' deadlocked waits drawn apart (⊗), the third lane's ordinary wait
+ * behind them (╳), the detail line of each wait. */
+static void test_gantt_deadlock(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_DEADLOCK);
+	assert_true(sc.tl.deadlock.detected);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "2 locks, opposite orders"));
+	assert_non_null(strstr(t, "DEADLOCK thread 1 → L2 → thread 2 → L1 → thread 1"));
+	assert_non_null(strstr(t, "⊗⊗⊗"));
+	assert_non_null(strstr(t, "╳╳╳"));
+	assert_non_null(strstr(t, "⊗ deadlocked"));
+	assert_null(strstr(t, "✗"));                     /* cut short, not failed on their own */
+	golden("gantt_deadlock", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	assert_non_null(strstr(t, "DEADLOCK thread 1 waits for L2 held by thread 2, thread 2 waits for "
+			       "L1 held by thread 1 (seen in 2 ms, run ended)"));
+	golden("gantt_deadlock", 120, 40, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 80, 24, false);
+	assert_non_null(strstr(t, "DEADLOCK thread 1 -> L2 -> thread 2 -> L1 -> thread 1"));
+	assert_non_null(strstr(t, "DDD"));
+	free(t);
+	char buf[512];
+	assert_true(view_detail(&sc.ctx, 0, 500000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "lock-wait"));
+	assert_non_null(strstr(buf, "DEADLOCK: waits for L2 held by thread 2"));
+	assert_non_null(strstr(buf, "FAILED: deadlock"));
+	assert_true(view_detail(&sc.ctx, 2, 500000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "| waits for L1 held by thread 1"));
+	assert_non_null(strstr(buf, "FAILED: cancelled"));
+	assert_true(view_detail(&sc.ctx, 1, 100000000, buf, sizeof buf));
+	assert_null(strstr(buf, "waits"));               /* its I/O, holding L2 */
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	assert_non_null(strstr(t, "deadlock found: 2 lanes wait for each other"));
+	assert_non_null(strstr(t, "waits for L1 held by thread 1"));
+	free(t);
+	/* a narrow screen: the short form */
+	t = render(&sc, VIEW_GANTT, 40, 12, true);
+	assert_non_null(strstr(t, "DEADLOCK 2 lanes wait for each other"));
 	free(t);
 	scene_free(&sc);
 }
@@ -553,6 +642,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gantt_threads_io), cmocka_unit_test(test_gantt_gil),
 		cmocka_unit_test(test_gantt_async),      cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_gantt_race),       cmocka_unit_test(test_gantt_deadlock),
 		cmocka_unit_test(test_loop),             cmocka_unit_test(test_log),
 		cmocka_unit_test(test_help),             cmocka_unit_test(test_tiny_sizes),
 		cmocka_unit_test(test_ascii),            cmocka_unit_test(test_hit_detail),
