@@ -146,12 +146,15 @@ int race_run(struct taskrun *r, uint32_t i)
 	for (k = 0; k < RACE_INCREMENTS; k++) {
 		if (taskrun_tick(r))
 			break;
-		race_spin(RACE_WORK_NS);
+		for (uint32_t w = 0; w < RACE_WORK_NS / RACE_WINDOW_NS; w++) {
+			race_spin(RACE_WINDOW_NS);
+			taskrun_gil_point(r);   /* as often as inside the window */
+		}
 		if (guard && race_take(r, guard) < 0)
 			break;
 		uint64_t v = race_read(rs, r->lane, r->task);
 		race_spin(RACE_WINDOW_NS / 2);
-		taskrun_gil_point(r);       /* the GIL may switch inside x = x + 1 */
+		taskrun_gil_point(r);       /* the GIL may switch inside x = x + 1 too */
 		race_spin(RACE_WINDOW_NS / 2);
 		race_write(rs, v);
 		if (guard)

@@ -12,6 +12,11 @@
  * one task at a time, so they lose nothing, by construction. With p->lock
  * a mutex guards the read-modify-write (0 lost; the waits show).
  *
+ * With the emulated GIL only its holder runs, but the GIL may change hands
+ * at any point of an increment (a switch point every RACE_WINDOW_NS of
+ * work, one inside the window), as CPython may switch threads between the
+ * bytecodes of x = x + 1: fewer updates are lost, not none.
+ *
  * A read records (value, lane) in a table; a value read a second time is
  * the moment an update is lost (EV_RACE RACE_LOSS, the Gantt's mark): both
  * readers write value + 1. The counter's final value against the

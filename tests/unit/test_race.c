@@ -7,10 +7,11 @@
  * never do, nor does any mode with --lock, every time. The figures are
  * exact: the final value plus the updates lost is what was expected.
  * deadlock: threads, procs and async form the cycle every time; it is found
- * within 200 ms of forming, the run ends within 2 s of that, the cycle's
- * tasks fail FAIL_DEADLOCK, the others are cancelled or never start, no
- * child is left; seq and --lock-order never deadlock and do all the work.
- * Quitting while a deadlock stands still ends it as a deadlock.
+ * and the run ends (the 200 ms and 2 s targets are measured by `make bench`,
+ * bench_race.c; here the bounds only catch a hang), the cycle's tasks fail
+ * FAIL_DEADLOCK, the others are cancelled or never start, no child is left;
+ * seq and --lock-order never deadlock and do all the work. Quitting while a
+ * deadlock stands still ends it as a deadlock.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -158,8 +159,8 @@ static void check_deadlock(enum cv_mode m)
 	int64_t found = d->t_detected - d->t_formed, ended = r.tl.run_end - d->t_detected;
 	print_message("%s: formed at %.1f ms, found %.2f ms later, run ended %.1f ms after that\n",
 		      params_mode_name(m), (double)d->t_formed / MS, (double)found / MS, (double)ended / MS);
-	assert_true(found >= 0 && found <= 200 * MS);
-	assert_true(ended >= 0 && ended <= 2000 * MS);
+	assert_true(found >= 0 && found <= 10000 * MS);   /* bounds against a hang, not targets */
+	assert_true(ended >= 0 && ended <= 20000 * MS);
 	assert_int_equal(count(&r, EV_MARK, -1) - 2, 1);   /* begin, end, MARK_DEADLOCK */
 	int deadlocked = 0;
 	for (size_t i = 0; i < r.tl.ntasks; i++) {
@@ -234,7 +235,7 @@ static void test_stop_deadlocked(void **state)
 		}
 		uint64_t t1 = clock_ns();
 		runner_stop(&r);
-		assert_true(clock_ns() - t1 < 2000ull * MS);
+		assert_true(clock_ns() - t1 < 20000ull * MS);    /* no hang (no target) */
 		assert_true(r.finished);
 		assert_int_equal(r.tl.stats.failed, 2);
 		for (int i = 0; i < 2; i++)
