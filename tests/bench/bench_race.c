@@ -144,6 +144,7 @@ static void print_deadlock(struct row *r)
 	line(what, "<= 2000 ms", got, end[n - 1] <= 2000, note);
 }
 
+/* Run the rounds, then print the table. */
 int main(void)
 {
 	static struct row rows[] = {

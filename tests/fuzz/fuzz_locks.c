@@ -51,6 +51,7 @@ static void fuzz_check(const struct timeline *tl)
 			__builtin_trap();
 }
 
+/* Feed the input as an event stream, query and draw what it made. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cv_params p;
