@@ -201,6 +201,10 @@ static void view_frame_race(struct canvas *c, int y, const struct view_ctx *ctx)
 {
 	const struct tl_race *r = &ctx->tl->race;
 	bool over = ctx->done || r->ended;
+	if (!r->known) {                              /* the run has not reported yet */
+		canvas_text(c, 0, y, -1, ROLE_DIM, 0, "counter: starting");
+		return;
+	}
 	int x = canvas_printf(c, 0, y, -1, ROLE_TEXT, 0, "counter: expected %llu, %s ",
 			      (unsigned long long)r->expected, over ? "final" : "now");
 	x += canvas_printf(c, x, y, -1, ROLE_TEXT, ATTR_BOLD, "%llu", (unsigned long long)r->final);
@@ -258,10 +262,13 @@ static void view_frame_deadlock(struct canvas *c, int y, const struct view_ctx *
 		canvas_text(c, x, y, -1, ROLE_DIM, 0, tail);
 }
 
-/* Draw the run's own line: the race counter or the deadlock. */
+/* Draw the run's own line: a deadlock when there is one, else the race
+ * counter (of a race run, even before its first report), else the search
+ * for a deadlock. */
 static void view_frame_sync(struct canvas *c, int y, const struct view_ctx *ctx)
 {
-	if (ctx->tl->race.known)
+	bool race = ctx->tl->race.known || (ctx->s && ctx->s->params.workload == WL_RACE);
+	if (race && !ctx->tl->deadlock.detected)
 		view_frame_race(c, y, ctx);
 	else
 		view_frame_deadlock(c, y, ctx);

@@ -230,6 +230,33 @@ static void test_gantt_race(void **state)
 	sc.vs.span_ns = 4000000;
 	assert_true(view_detail(&sc.ctx, 0, 23000000, buf, sizeof buf));
 	assert_non_null(strstr(buf, "lost update: read 34, which thread 2 read too"));
+	/* live, before the run's first report: no figures yet, no deadlock talk */
+	struct session s2;
+	struct timeline tl2;
+	struct cv_params p;
+	params_default(&p);
+	p.workload = WL_RACE;
+	assert_int_equal(session_init(&s2, &p), 0);
+	timeline_init(&tl2, 1000);
+	struct view_ctx live = sc.ctx;
+	live.s = &s2;
+	live.tl = &tl2;
+	live.done = false;
+	live.live = true;
+	struct canvas c;
+	assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+	view_draw(&c, VIEW_GANTT, &live);
+	char *buf2 = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf2, &len);
+	canvas_print(f, &c, false);
+	fclose(f);
+	assert_non_null(strstr(buf2, "counter: starting"));
+	assert_null(strstr(buf2, "deadlock"));
+	free(buf2);
+	canvas_free(&c);
+	timeline_free(&tl2);
+	session_free(&s2);
 	/* the log names it */
 	t = render(&sc, VIEW_LOG, 120, 40, true);
 	assert_non_null(strstr(t, "run          race        -      final 586 after 600 increments: 14 lost"));
