@@ -172,7 +172,7 @@ static int bench_workload(enum cv_workload w, int ac, char **av, struct bench_ro
 	return status;
 }
 
-/* `concviz bench [--workload io|cpu|both] [--json] [run options]`. */
+/* `concviz bench [--workload io|cpu|both|race|deadlock] [--json] [run options]`. */
 int cmd_bench(int argc, char **argv)
 {
 	char **av = calloc((size_t)argc + 3, sizeof *av);
