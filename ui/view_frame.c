@@ -218,10 +218,12 @@ static void view_frame_race(struct canvas *c, int y, const struct view_ctx *ctx)
 		x += canvas_printf(c, x, y, -1, ROLE_WARN, 0, " (%.0f%%)", 100.0 * (double)r->lost /
 				   (double)r->expected);
 	bool locked = ctx->s && ctx->s->params.lock;
-	if (locked) {                                 /* what the lock cost */
+	if (locked && ctx->tl->stats.ns[ST_LOCK]) {   /* what the lock cost */
 		char t[32];
 		view_fmt_time((int64_t)ctx->tl->stats.ns[ST_LOCK], 0, c->utf8, t, sizeof t);
 		x += canvas_printf(c, x, y, -1, ROLE_ST_LOCK, 0, "; lanes waited %s for the lock", t);
+	} else if (locked) {
+		x += canvas_text(c, x, y, -1, ROLE_DIM, 0, "; nobody waited for the lock");
 	}
 	if (ctx->s && !ctx->replay && ctx->s->params.workload == WL_RACE && c->w - x > 24)
 		canvas_text(c, x + 3, y, -1, ROLE_DIM, 0, locked ? "l: take the lock away"
