@@ -40,7 +40,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +48,7 @@
 #include "emit.h"
 #include "engine.h"
 #include "io_curl.h"
+#include "uvloop.h"
 #include "workload.h"
 
 enum { TS_QUEUED = 0, TS_RUNNING = 1, TS_ENDED = 2 };
@@ -78,17 +78,10 @@ struct async_sock {
 
 struct async {
 	struct engine *e;
-	uv_loop_t loop;
+	struct uvloop u;          /* the loop, the loop lane, the cancel wake */
 	uv_timer_t timer;         /* curl's timeout */
-	uv_prepare_t prepare;     /* just before poll: EV_POLL */
-	uv_check_t check;         /* just after poll: EV_CALLBACK */
-	uv_async_t wake;          /* engine_cancel */
 	uv_idle_t idle;           /* cpu: one task per callback; io: ramp-up */
-	pthread_mutex_t wake_lock;
-	bool wake_open;           /* wake may be sent to (under wake_lock) */
 	CURLM *multi;
-	pthread_t thread;
-	bool thread_started;
 	uint32_t ntasks, limit;
 	uint32_t next;            /* next task to start */
 	uint32_t ended;           /* task lanes ended */
@@ -99,20 +92,12 @@ struct async {
 	struct async_xfer *free_xfers;
 	bool finishing;
 	uint32_t batch_left;      /* transfers this loop iteration may still start */
-	/* the loop lane's current state, to emit only changes */
-	uint16_t lane_kind;
-	uint32_t lane_task;
-	bool lane_ended;
 };
 
 /* Emit a loop-lane state (EV_POLL / EV_CALLBACK for task) unless unchanged. */
 static void async_lane(struct async *a, enum ev_kind kind, uint32_t task)
 {
-	if (a->lane_ended || (a->lane_kind == kind && a->lane_task == task))
-		return;
-	a->lane_kind = (uint16_t)kind;
-	a->lane_task = task;
-	cv_emit(0, task, kind, 0, 0, 0);
+	uvloop_lane(&a->u, kind, task);
 }
 
 /* End task i's lane with its final event (kind END or FAIL). */
@@ -158,7 +143,7 @@ static int cb_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *s
 			return -1;
 		as->a = a;
 		as->fd = s;
-		if (uv_poll_init_socket(&a->loop, &as->poll, s) < 0) {
+		if (uv_poll_init_socket(&a->u.loop, &as->poll, s) < 0) {
 			free(as);
 			return -1;
 		}
@@ -392,21 +377,11 @@ static void on_uv_idle(uv_idle_t *h)
 		async_finish(a);
 }
 
-/* on_uv_prepare: the loop is about to block in poll (a new iteration: a
- * new budget of transfers to start). */
-static void on_uv_prepare(uv_prepare_t *h)
+/* Before each poll (a new loop iteration): a new budget of transfers. */
+static void async_before_poll(void *data)
 {
-	struct async *a = h->data;
+	struct async *a = data;
 	a->batch_left = ASYNC_BATCH;
-	async_lane(a, EV_POLL, CV_NO_TASK);
-}
-
-/* on_uv_check: the loop came back from poll and runs callbacks. */
-static void on_uv_check(uv_check_t *h)
-{
-	struct async *a = h->data;
-	if (a->lane_kind == EV_POLL)
-		async_lane(a, EV_CALLBACK, CV_NO_TASK);
 }
 
 /* on_uv_wake: engine_cancel was called: fail what runs, drop what waits. */
@@ -429,14 +404,6 @@ static void on_uv_wake(uv_async_t *h)
 	async_finish(a);
 }
 
-/* Close every handle of the loop (walk callback for the stragglers). */
-static void async_close_walk(uv_handle_t *h, void *arg)
-{
-	(void)arg;
-	if (!uv_is_closing(h))
-		uv_close(h, h->type == UV_POLL ? on_uv_sock_closed : NULL);
-}
-
 /* Every task has ended: end the loop lane, clean up curl (its sockets are
  * closed through cb_socket) and close our handles so uv_run returns. */
 static void async_finish(struct async *a)
@@ -444,18 +411,13 @@ static void async_finish(struct async *a)
 	if (a->finishing)
 		return;
 	a->finishing = true;
-	uint64_t stall = emit_ring ? ring_stall_ns(emit_ring) : 0;
-	cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, stall);
-	cv_emit(0, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
-	a->lane_ended = true;
+	engine_mark_end(a->e);
+	uvloop_end_lane(&a->u);
 	if (a->multi) {
 		curl_multi_cleanup(a->multi);
 		a->multi = NULL;
 	}
-	pthread_mutex_lock(&a->wake_lock);
-	a->wake_open = false;
-	pthread_mutex_unlock(&a->wake_lock);
-	uv_walk(&a->loop, async_close_walk, NULL);
+	uvloop_close_all(&a->u);
 }
 
 /* The loop thread: emit the lanes' starts, start the first tasks, run. */
@@ -464,27 +426,14 @@ static void *async_main(void *arg)
 	struct async *a = arg;
 	struct engine *e = a->e;
 
-	cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
-	cv_emit(0, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
-	a->lane_kind = EV_CALLBACK;
-	a->lane_task = CV_NO_TASK;
-	cv_emit(0, CV_NO_TASK, EV_CALLBACK, 0, 0, 0);
-	for (uint32_t i = 0; i < a->ntasks; i++) {
-		cv_emit(i + 1, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
-		cv_emit(i + 1, i, EV_TASK_QUEUED, 0, 0, 0);
-	}
+	uvloop_begin(&a->u, a->ntasks);
 	if (a->ntasks == 0)
 		async_finish(a);
 	else if (e->p.workload == WL_CPU)
 		uv_idle_start(&a->idle, on_uv_idle);
 	else
 		async_check_done(a);   /* starts the first transfers */
-	uv_run(&a->loop, UV_RUN_DEFAULT);
-	if (uv_loop_close(&a->loop) == UV_EBUSY) {
-		uv_walk(&a->loop, async_close_walk, NULL);
-		uv_run(&a->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&a->loop);
-	}
+	uvloop_run(&a->u);
 	for (uint32_t k = 0; k < a->nxfers; k++)
 		curl_easy_cleanup(a->xfers[k]->easy);
 	atomic_store(&e->finished, true);
@@ -495,10 +444,7 @@ static void *async_main(void *arg)
 static void async_cancel(struct engine *e)
 {
 	struct async *a = e->impl;
-	pthread_mutex_lock(&a->wake_lock);
-	if (a->wake_open)
-		uv_async_send(&a->wake);
-	pthread_mutex_unlock(&a->wake_lock);
+	uvloop_wake(&a->u);
 }
 
 /* Free everything of a (after the loop thread is gone or never started). */
@@ -509,7 +455,7 @@ static void async_free(struct async *a)
 	free(a->xfers);
 	free(a->tstate);
 	free(a->loopback);
-	pthread_mutex_destroy(&a->wake_lock);
+	uvloop_free(&a->u);
 	free(a);
 }
 
@@ -519,8 +465,7 @@ static void async_join(struct engine *e)
 	struct async *a = e->impl;
 	if (!a)
 		return;
-	if (a->thread_started)
-		pthread_join(a->thread, NULL);
+	uvloop_join(&a->u);
 	async_free(a);
 	e->impl = NULL;
 }
@@ -543,35 +488,24 @@ static void async_loop_teardown(struct async *a)
 	if (a->multi)
 		curl_multi_cleanup(a->multi);
 	a->multi = NULL;
-	uv_walk(&a->loop, async_close_walk, NULL);
-	uv_run(&a->loop, UV_RUN_DEFAULT);
-	uv_loop_close(&a->loop);
+	uvloop_teardown(&a->u);
 }
 
 /* Set up the loop, its handles and the multi handle (on the caller's thread,
  * before the loop thread exists). Returns 0 or a negative errno. */
 static int async_setup(struct async *a)
 {
-	int rc = uv_loop_init(&a->loop);
+	int rc = uvloop_init(&a->u, on_uv_wake, on_uv_sock_closed, a);
 	if (rc < 0)
 		return rc;
-	uv_timer_init(&a->loop, &a->timer);
-	uv_prepare_init(&a->loop, &a->prepare);
-	uv_check_init(&a->loop, &a->check);
-	uv_idle_init(&a->loop, &a->idle);
-	rc = uv_async_init(&a->loop, &a->wake, on_uv_wake);
-	a->timer.data = a->prepare.data = a->check.data = a->idle.data = a->wake.data = a;
-	if (rc == 0) {
-		a->wake_open = true;
-		uv_prepare_start(&a->prepare, on_uv_prepare);
-		uv_check_start(&a->check, on_uv_check);
-		/* These stay referenced: the loop lives until async_finish closes
-		 * them, so a cancel is always heard. */
-		if (a->e->p.workload == WL_IO) {
-			a->multi = curl_multi_init();
-			if (!a->multi)
-				rc = -ENOMEM;
-		}
+	a->u.before_poll = async_before_poll;
+	uv_timer_init(&a->u.loop, &a->timer);
+	uv_idle_init(&a->u.loop, &a->idle);
+	a->timer.data = a->idle.data = a;
+	if (a->e->p.workload == WL_IO) {
+		a->multi = curl_multi_init();
+		if (!a->multi)
+			rc = -ENOMEM;
 	}
 	if (a->multi) {
 		curl_multi_setopt(a->multi, CURLMOPT_SOCKETFUNCTION, cb_socket);
@@ -607,10 +541,7 @@ int async_start(struct engine *e, struct session *s, char *err, size_t errlen)
 	a->e = e;
 	a->ntasks = ntasks;
 	a->limit = limit > 0 && (uint32_t)limit < ntasks ? (uint32_t)limit : (ntasks ? ntasks : 1);
-	a->lane_kind = EV_NONE;
-	a->lane_task = CV_NO_TASK;
 	a->batch_left = ASYNC_BATCH;
-	pthread_mutex_init(&a->wake_lock, NULL);
 	a->tstate = calloc(ntasks ? ntasks : 1, 1);
 	a->xfers = calloc(a->limit, sizeof *a->xfers);
 	if (e->p.workload == WL_IO && e->nurls > 0) {
@@ -644,11 +575,7 @@ int async_start(struct engine *e, struct session *s, char *err, size_t errlen)
 	e->cancel_fn = async_cancel;
 	e->join_fn = async_join;
 	/* The loop thread takes no signals: they belong to the main thread. */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&a->thread, NULL, async_main, a);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = uvloop_spawn(&a->u, async_main, a);
 	if (rc != 0) {
 		async_loop_teardown(a);
 		async_free(a);
@@ -659,6 +586,5 @@ int async_start(struct engine *e, struct session *s, char *err, size_t errlen)
 			 strerror(rc));
 		return -rc;
 	}
-	a->thread_started = true;
 	return 0;
 }

@@ -220,7 +220,7 @@ static void *procs_main(void *arg)
 		}
 		procs_wait(impl);
 	}
-	cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, emit_ring ? ring_stall_ns(emit_ring) : 0);
+	engine_mark_end(e);
 	atomic_store(&e->finished, true);
 	return NULL;
 }

@@ -32,7 +32,7 @@ static void *seq_main(void *arg)
 	io_client_free(r->io);
 	r->io = NULL;
 	cv_emit(r->lane, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
-	cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, emit_ring ? ring_stall_ns(emit_ring) : 0);
+	engine_mark_end(e);
 	atomic_store(&e->finished, true);
 	return NULL;
 }

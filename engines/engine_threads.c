@@ -52,8 +52,7 @@ static void *threads_main(void *arg)
 	r->io = NULL;
 	cv_emit(r->lane, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
 	if (atomic_fetch_sub(&impl->alive, 1) == 1) {
-		cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END,
-			emit_ring ? ring_stall_ns(emit_ring) : 0);
+		engine_mark_end(e);
 		atomic_store(&e->finished, true);
 	}
 	return NULL;

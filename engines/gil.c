@@ -6,20 +6,10 @@
  */
 #include <errno.h>
 #include <time.h>
+#include "clock.h"
 #include "gil.h"
 
 #define GIL_DEFAULT_NS (5u * 1000u * 1000u)
-
-/* Return the monotonic time ns from now as a timespec. */
-static struct timespec gil_deadline(uint64_t ns)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	uint64_t t = (uint64_t)ts.tv_nsec + ns;
-	ts.tv_sec += (time_t)(t / 1000000000u);
-	ts.tv_nsec = (long)(t % 1000000000u);
-	return ts;
-}
 
 /* Initialise g with a switch interval in ms; 0 or a negative errno. */
 int gil_init(struct gil *g, double switch_ms)
@@ -98,7 +88,7 @@ void gil_acquire(struct gil *g, int id)
 	g->waiters++;
 	while (g->locked) {
 		uint64_t seen = g->switches;
-		struct timespec dl = gil_deadline(g->interval_ns);
+		struct timespec dl = clock_deadline(CLOCK_MONOTONIC, g->interval_ns);
 		int rc = pthread_cond_timedwait(&g->cond, &g->mu, &dl);
 		if (rc == ETIMEDOUT && g->locked && g->switches == seen)
 			atomic_store_explicit(&g->drop_request, 1, memory_order_relaxed);

@@ -30,6 +30,7 @@
 #define RUNNER_DRAIN_MAX (RUNNER_RING_SLOTS * 2) /* per runner_drain call */
 #define RUNNER_STOP_NS (15ull * 1000000000u) /* runner_stop waits at most this */
 #define RUNNER_QUIET_NS (1000ull * 1000000u) /* finished engine, no end marker */
+#define RUNNER_DEADLOCK_SHOW_NS (1000ull * 1000000u) /* a deadlock stands this long */
 
 static pthread_mutex_t runner_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct origin *runner_origin;    /* the embedded origin, once started */
@@ -188,6 +189,26 @@ static void runner_take(struct runner *r, const struct cv_event *buf, size_t n)
 		runner_fail(r, recorder_error(r->rec));   /* already a whole line */
 }
 
+/* The timeline found a waits-for cycle in a built-in workload: say at once
+ * that concviz saw it (MARK_DEADLOCK), let it stand RUNNER_DEADLOCK_SHOW_NS
+ * so that it can be seen (or at once with now), then have the engine fail
+ * the cycle's tasks (FAIL_DEADLOCK) and cancel the rest. A traced program's
+ * cycle is its own business: nothing is ended there. */
+static void runner_break_deadlock(struct runner *r, bool now)
+{
+	const struct tl_deadlock *d = &r->tl.deadlock;
+	if (!d->detected || r->deadlock_broken || r->params.mode >= MODE_BUILTIN || !r->engine)
+		return;
+	if (!r->deadlock_seen) {
+		r->deadlock_seen = clock_ns();
+		cv_emit(0, CV_NO_TASK, EV_MARK, 0, MARK_DEADLOCK, d->n);
+	}
+	if (!now && clock_ns() - r->deadlock_seen < RUNNER_DEADLOCK_SHOW_NS)
+		return;
+	r->deadlock_broken = true;
+	engine_break_deadlock(r->engine, d->lanes, d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX);
+}
+
 /* Move waiting events into the timeline, the log and the recorder. */
 size_t runner_drain(struct runner *r)
 {
@@ -201,6 +222,7 @@ size_t runner_drain(struct runner *r)
 		total += n;
 		runner_take(r, buf, n);
 	}
+	runner_break_deadlock(r, false);
 	if (engine_done && total == 0 && !r->finished) {
 		if (r->tl.run_end >= 0) {
 			r->finished = true;
@@ -259,6 +281,7 @@ void runner_stop(struct runner *r)
 {
 	if (!r->engine)
 		return;
+	runner_break_deadlock(r, true);   /* a deadlock's tasks fail as such */
 	if (!r->finished)
 		engine_cancel(r->engine);
 	uint64_t deadline = clock_ns() + RUNNER_STOP_NS;

@@ -27,6 +27,8 @@ struct runner {
 	struct cv_event *log;      /* every event of this run, for recording on demand */
 	size_t nlog, log_cap;
 	bool finished;             /* engine done and ring drained */
+	uint64_t deadlock_seen;    /* clock_ns() when the timeline's deadlock was seen, 0 = not */
+	bool deadlock_broken;      /* ... and the engine was told to end it */
 	int exit_status;           /* 0, or 1 when the engine reported a runtime failure */
 	char err[256];             /* the runtime failure, one line */
 	int start_error;           /* after a failed runner_start: the engine's
@@ -42,7 +44,11 @@ struct runner {
 int runner_start(struct runner *r, const struct cv_params *p, char *err, size_t errlen);
 
 /* Move every event waiting in the ring into the timeline (and the recorder);
- * returns how many. Never blocks. Sets r->finished when the run is over. */
+ * returns how many. Never blocks. Sets r->finished when the run is over.
+ * When the timeline has found a deadlock in a built-in workload, it says so
+ * at once (MARK_DEADLOCK), lets the deadlock stand for a second so that it
+ * can be seen, then ends the run: the cycle's tasks fail FAIL_DEADLOCK,
+ * the rest are cancelled (engine_break_deadlock). */
 size_t runner_drain(struct runner *r);
 
 /* Start recording this run (from its first event) to path; -1 with err set

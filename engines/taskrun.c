@@ -8,11 +8,13 @@
  * event that ends its running span (EV_LOCK, EV_IO, the task's end) before
  * releasing it, so the CPU spans of two lanes never overlap in time. The
  * GIL is held from the start of a task to its end, except while waiting on
- * I/O and while yielding to a drop request.
+ * I/O and while yielding to a drop request (and, in the race and deadlock
+ * workloads, while waiting for a mutex).
  */
 #include <errno.h>
 #include <signal.h>
 #include "emit.h"
+#include "race.h"
 #include "taskrun.h"
 
 /* Set r up for lane `lane` of e. */
@@ -46,7 +48,7 @@ uint64_t taskrun_cpu_n(const struct engine *e, uint32_t i)
 
 /* Take the GIL (when there is one), emitting EV_LOCK if it must be waited
  * for, then EV_CPU once running. */
-static void taskrun_run(struct taskrun *r)
+void taskrun_unblock(struct taskrun *r)
 {
 	if (r->gil && !gil_try_acquire(r->gil, r->gil_id)) {
 		cv_emit(r->lane, r->task, EV_LOCK, 0, 0, 0);
@@ -55,31 +57,54 @@ static void taskrun_run(struct taskrun *r)
 	cv_emit(r->lane, r->task, EV_CPU, 0, 0, 0);
 }
 
-/* Emit the task's end (while still holding the GIL), then let the GIL go. */
-static void taskrun_end(struct taskrun *r, enum ev_kind kind, uint16_t code, uint32_t aux,
-			uint64_t arg)
+/* Let the GIL go before the lane blocks. */
+void taskrun_block(struct taskrun *r)
 {
-	cv_emit(r->lane, r->task, kind, code, aux, arg);
 	if (r->gil)
 		gil_release(r->gil);
 }
 
-/* The cpu tick: stop on cancel; yield the GIL on a drop request; start a
- * fresh running slice. */
-static int taskrun_tick(void *ctx)
+/* Emit the task's end (while still holding the GIL), then let the GIL go. */
+void taskrun_end(struct taskrun *r, enum ev_kind kind, uint16_t code, uint32_t aux, uint64_t arg)
 {
-	struct taskrun *r = ctx;
+	cv_emit(r->lane, r->task, kind, code, aux, arg);
+	taskrun_block(r);
+}
 
+/* Yield the GIL if a waiter asked for it (EV_LOCK while it is away, then
+ * EV_CPU); true when it did. */
+static bool taskrun_yield(struct taskrun *r)
+{
+	if (!r->gil || !gil_drop_requested(r->gil))
+		return false;
+	cv_emit(r->lane, r->task, EV_LOCK, 0, 0, 0);
+	gil_yield(r->gil, r->gil_id);
+	return true;
+}
+
+/* A point where the GIL may switch threads. */
+void taskrun_gil_point(struct taskrun *r)
+{
+	if (taskrun_yield(r))
+		cv_emit(r->lane, r->task, EV_CPU, 0, 0, 0);
+}
+
+/* The tick: stop on cancel; yield the GIL on a drop request; start a
+ * fresh running slice. */
+bool taskrun_tick(struct taskrun *r)
+{
 	if (atomic_load_explicit(r->cancel, memory_order_relaxed))
-		return 1;
-	if (r->gil && gil_drop_requested(r->gil)) {
-		cv_emit(r->lane, r->task, EV_LOCK, 0, 0, 0);
-		gil_yield(r->gil, r->gil_id);
-		if (atomic_load_explicit(r->cancel, memory_order_relaxed))
-			return 1;
-	}
+		return true;
+	if (taskrun_yield(r) && atomic_load_explicit(r->cancel, memory_order_relaxed))
+		return true;
 	cv_emit(r->lane, r->task, EV_CPU, 0, 0, 0);
-	return 0;
+	return false;
+}
+
+/* The cpu sum's tick hook: taskrun_tick, nonzero to abort. */
+static int taskrun_cpu_tick(void *ctx)
+{
+	return taskrun_tick(ctx) ? 1 : 0;
 }
 
 /* Run a cpu task: the sum, checked against the closed form. */
@@ -89,7 +114,7 @@ static int taskrun_cpu(struct taskrun *r, uint32_t i)
 	unsigned __int128 sum;
 	uint64_t cpu0 = cpu_thread_ns();
 
-	if (cpu_sum_squares(n, &sum, taskrun_tick, r)) {
+	if (cpu_sum_squares(n, &sum, taskrun_cpu_tick, r)) {
 		taskrun_end(r, EV_TASK_FAIL, 0, FAIL_CANCELLED, 0);
 		return -ECANCELED;
 	}
@@ -108,15 +133,14 @@ static int taskrun_io(struct taskrun *r, uint32_t i)
 	int rc;
 
 	cv_emit(r->lane, r->task, EV_IO, 0, 0, 0);
-	if (r->gil)
-		gil_release(r->gil);
+	taskrun_block(r);
 	if (r->io) {
 		rc = io_fetch(r->io, url, &res);
 	} else {
 		res.reason = FAIL_OTHER;
 		rc = -1;
 	}
-	taskrun_run(r);
+	taskrun_unblock(r);
 	if (rc == 0)
 		taskrun_end(r, EV_TASK_END, res.status, FAIL_NONE, res.bytes);
 	else
@@ -131,7 +155,7 @@ int taskrun_one(struct taskrun *r, uint32_t i)
 
 	r->task = i;
 	cv_emit(r->lane, i, EV_TASK_BEGIN, 0, 0, 0);
-	taskrun_run(r);
+	taskrun_unblock(r);
 	if (r->kill_task == (int64_t)i)
 		raise(SIGKILL);
 	if (atomic_load_explicit(r->cancel, memory_order_relaxed)) {
@@ -139,6 +163,10 @@ int taskrun_one(struct taskrun *r, uint32_t i)
 		rc = -ECANCELED;
 	} else if (r->e->p.workload == WL_CPU) {
 		rc = taskrun_cpu(r, i);
+	} else if (r->e->p.workload == WL_RACE) {
+		rc = race_run(r, i);
+	} else if (r->e->p.workload == WL_DEADLOCK) {
+		rc = deadlock_run(r, i);
 	} else {
 		rc = taskrun_io(r, i);
 	}

@@ -36,8 +36,28 @@ uint64_t taskrun_cpu_n(const struct engine *e, uint32_t i);
 
 /* Run task i on r's lane, emitting its events from TASK_BEGIN to its end.
  * A cpu result is checked against the closed form (a mismatch fails the
- * task with FAIL_OTHER). Returns 0, or -ECANCELED when cancelled (the task
- * then ended FAIL_CANCELLED). Called on the lane's own thread/process. */
+ * task with FAIL_OTHER); race and deadlock tasks run race.h's bodies.
+ * Returns 0, or -ECANCELED when cancelled (the task then ended
+ * FAIL_CANCELLED, or FAIL_DEADLOCK). Called on the lane's own thread/process. */
 int taskrun_one(struct taskrun *r, uint32_t i);
+
+/* For the task bodies (race.c): */
+
+/* A running task's tick: true when the run is cancelled; otherwise yields
+ * the GIL when a waiter asked for it, and starts a fresh running slice. */
+bool taskrun_tick(struct taskrun *r);
+
+/* A point inside a step where the emulated GIL may switch threads (as
+ * CPython may between the bytecodes of x = x + 1): yields when asked. */
+void taskrun_gil_point(struct taskrun *r);
+
+/* Let the GIL go before the lane blocks (a lock wait, I/O). */
+void taskrun_block(struct taskrun *r);
+
+/* Back from blocking: take the GIL again (EV_LOCK while waiting), EV_CPU. */
+void taskrun_unblock(struct taskrun *r);
+
+/* Emit the task's end event (kind, code, aux, arg), then let the GIL go. */
+void taskrun_end(struct taskrun *r, enum ev_kind kind, uint16_t code, uint32_t aux, uint64_t arg);
 
 #endif

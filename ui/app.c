@@ -4,9 +4,10 @@
  * app_live() opens the terminal, starts a run straight away and loops at
  * about 30 frames per second: drain the runner's ring into its timeline,
  * draw the current view, wait for input until the next frame. Switching the
- * mode (1 2 3 0), the workload (w) or the GIL (g), or rerunning (r), stops
- * the current run (keeping its summary for the Compare view) and starts a
- * new one. R records the current run to concviz-YYYYMMDD-HHMMSS.cvz (never
+ * mode (1 2 3 0), the workload (w: io, cpu, race, deadlock), the GIL (g) or
+ * the lock (l: --lock for race, --lock-order for deadlock), or rerunning
+ * (r), stops the current run (keeping its summary for the Compare view) and
+ * starts a new one. R records the current run to concviz-YYYYMMDD-HHMMSS.cvz (never
  * overwriting a file). A run that cannot start is reported on the message
  * line; the UI stays up. The replay UI is in app_replay.c.
  *
@@ -30,7 +31,8 @@
 struct app_live {
 	struct app_ui ui;
 	struct cv_params cur;      /* the next run's parameters (strings borrowed) */
-	int tasks_io, tasks_cpu;   /* task counts per workload */
+	int tasks[WL_COUNT];       /* task counts per workload */
+	bool lock, lock_order;     /* l: kept for the race / deadlock workload's runs */
 	struct runner *run;        /* the current run, NULL when none could start */
 	bool summarized;           /* the current run's summary is in runs[] */
 	struct cv_summary runs[APP_MAX_RUNS];
@@ -84,7 +86,9 @@ static void app_start_run(struct app_live *L)
 {
 	char err[256] = "";
 	app_end_run(L);
-	L->cur.tasks = L->cur.workload == WL_CPU ? L->tasks_cpu : L->tasks_io;
+	L->cur.tasks = L->tasks[L->cur.workload];
+	L->cur.lock = L->lock && L->cur.workload == WL_RACE;      /* only where they apply */
+	L->cur.lock_order = L->lock_order && L->cur.workload == WL_DEADLOCK;
 	struct runner *r = calloc(1, sizeof *r);
 	if (!r) {
 		app_ui_message(&L->ui, 0, "concviz: out of memory starting a run; quit and retry");
@@ -138,6 +142,31 @@ static void app_live_ctx(struct app_live *L, struct view_ctx *ctx, uint64_t now)
 		ctx->now = (int64_t)(now - r->tl.origin);
 }
 
+/* l: toggle --lock (race) or --lock-order (deadlock) and rerun; on the
+ * other workloads, say where it applies. */
+static void app_toggle_lock(struct app_live *L)
+{
+	if (L->cur.workload == WL_RACE)
+		L->lock = !L->lock;
+	else if (L->cur.workload == WL_DEADLOCK)
+		L->lock_order = !L->lock_order;
+	else {
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "l locks the race workload's counter or orders "
+			       "the deadlock workload's locks: press w for them");
+		return;
+	}
+	app_start_run(L);
+	if (!L->run)
+		return;
+	if (L->cur.workload == WL_RACE)
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, L->lock ? "--lock: a mutex guards the counter "
+			       "(l takes it away)" : "no lock: the increments race (l adds one)");
+	else
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, L->lock_order ? "--lock-order: every task takes "
+			       "L1 before L2 (l undoes it)" : "tasks take the locks in opposite orders "
+			       "(l orders them)");
+}
+
 /* Apply one action of the live UI; returns false to quit. */
 static bool app_live_action(struct app_live *L, const struct key_action *a, const struct view_ctx *ctx)
 {
@@ -152,8 +181,11 @@ static bool app_live_action(struct app_live *L, const struct key_action *a, cons
 		app_start_run(L);
 		break;
 	case ACT_WORKLOAD:
-		L->cur.workload = L->cur.workload == WL_IO ? WL_CPU : WL_IO;
+		L->cur.workload = (enum cv_workload)((L->cur.workload + 1) % WL_COUNT);
 		app_start_run(L);
+		break;
+	case ACT_LOCK:
+		app_toggle_lock(L);
 		break;
 	case ACT_GIL:
 		L->cur.gil = !L->cur.gil;
@@ -214,9 +246,11 @@ int app_live(const struct cv_params *p)
 	if (!L)
 		return 1;
 	L->cur = *p;
-	bool given = p->tasks != (p->workload == WL_CPU ? 20 : 160); /* --tasks was given */
-	L->tasks_io = p->workload == WL_IO || given ? p->tasks : 160;
-	L->tasks_cpu = p->workload == WL_CPU || given ? p->tasks : 20;
+	bool given = p->tasks != params_default_tasks(p->workload); /* --tasks was given */
+	for (int w = 0; w < WL_COUNT; w++)
+		L->tasks[w] = given ? p->tasks : params_default_tasks((enum cv_workload)w);
+	L->lock = p->lock;
+	L->lock_order = p->lock_order;
 	rc = app_ui_open(&L->ui);
 	if (rc) {
 		free(L);

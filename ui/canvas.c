@@ -228,6 +228,7 @@ static const int canvas_fg[ROLE_COUNT] = {
 	[ROLE_ST_NONE] = 0,   [ROLE_ST_IDLE] = 90,   [ROLE_ST_QUEUED] = 90,
 	[ROLE_ST_CPU] = 32,   [ROLE_ST_IO] = 34,     [ROLE_ST_LOCK] = 35,
 	[ROLE_ST_POLL] = 90,  [ROLE_ST_CALLBACK] = 33, [ROLE_ST_FAILED] = 31,
+	[ROLE_DEADLOCK] = 91, [ROLE_LOSS] = 93,
 };
 
 /* Write the SGR sequence for a role + attributes. */
@@ -237,7 +238,8 @@ static void canvas__sgr(FILE *f, int role, int attr)
 	if ((attr & ATTR_ALT) && fg >= 30 && fg <= 37)
 		fg += 60; /* the bright variant tells neighbouring tasks apart */
 	fputs("\033[0", f);
-	if ((attr & ATTR_BOLD) || role == ROLE_TITLE || role == ROLE_KEY || role == ROLE_ST_FAILED)
+	if ((attr & ATTR_BOLD) || role == ROLE_TITLE || role == ROLE_KEY || role == ROLE_ST_FAILED ||
+	    role == ROLE_DEADLOCK || role == ROLE_LOSS)
 		fputs(";1", f);
 	if (attr & ATTR_UNDERLINE)
 		fputs(";4", f);

@@ -21,6 +21,8 @@ enum role {
 	/* one role per timeline display state, in enum tl_state order */
 	ROLE_ST_NONE, ROLE_ST_IDLE, ROLE_ST_QUEUED, ROLE_ST_CPU, ROLE_ST_IO,
 	ROLE_ST_LOCK, ROLE_ST_POLL, ROLE_ST_CALLBACK, ROLE_ST_FAILED, ROLE_ST_READY,
+	ROLE_DEADLOCK,    /* a lane's wait in a deadlock cycle, the cycle named */
+	ROLE_LOSS,        /* a lost update of the race workload */
 	ROLE_COUNT
 };
 

@@ -1,9 +1,10 @@
 /*
  * glyphs.c - the glyph tables behind glyphs.h (UTF-8 and ASCII).
  *
- * UTF-8: cpu █/▓, io ▒/░, gil wait ╳, queued ·, idle blank, poll ─,
- * callback ▌/▐, failed ✗. ASCII: cpu #/%, io ~/=, gil wait L, queued .,
- * poll -, callback |/!, failed X.
+ * UTF-8: cpu █/▓, io ▒/░, lock wait ╳, queued ·, idle blank, poll ─,
+ * callback ▌/▐, failed ✗, ready ▄; over them, a lost update !, a deadlocked
+ * wait ⊗. ASCII: cpu #/%, io ~/=, lock wait L, queued ., poll -,
+ * callback |/!, failed X, ready r; lost update *, deadlocked wait D.
  */
 #include "glyphs.h"
 #include "canvas.h"
@@ -34,6 +35,7 @@ static const uint32_t glyph_other[GL_COUNT][2] = { /* [id][utf8] */
 	[GL_SPARK0 + 2] = { '.', 0x2583 }, [GL_SPARK0 + 3] = { '-', 0x2584 },
 	[GL_SPARK0 + 4] = { '-', 0x2585 }, [GL_SPARK0 + 5] = { '=', 0x2586 },
 	[GL_SPARK0 + 6] = { '#', 0x2587 }, [GL_SPARK0 + 7] = { '#', 0x2588 },
+	[GL_LOSS] = { '*', '!' },          [GL_DEADLOCK] = { 'D', 0x2297 },
 };
 
 static const char *const glyph_labels[ST_COUNT] = {

@@ -22,7 +22,9 @@ enum glyph_id {
 	GL_AXIS,          /* axis line */
 	GL_VLINE,         /* column separator */
 	GL_SPARK0,        /* sparkline: lowest of 8 levels (GL_SPARK0 + 0..7) */
-	GL_COUNT = GL_SPARK0 + 8
+	GL_LOSS = GL_SPARK0 + 8, /* a lost update (race workload) */
+	GL_DEADLOCK,      /* a lane's wait in a deadlock cycle */
+	GL_COUNT
 };
 
 /* Return the glyph of display state st (enum tl_state); alt selects the

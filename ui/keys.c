@@ -1,12 +1,16 @@
 /*
  * keys.c - the hotkeys of concviz, as one decoding function.
  *
- * Live UI: 1 threads, 2 async, 3 procs, 0 seq, w workload, g GIL, +/- zoom,
- * left/right, h/l (H/L, Shift-arrows) pan, up/down, j/k, PgUp/PgDn scroll
- * lanes, f fit/follow, space pause the display, r rerun, Tab / Shift-Tab
- * views, R record, ? help, q quit; mouse wheel zooms around the pointer, a click selects a span.
+ * Live UI: 1 threads, 2 async, 3 procs, 0 seq, w workload (io, cpu, race,
+ * deadlock), g GIL, l lock (--lock / --lock-order), +/- zoom, left/right
+ * (Shift-arrows too) pan, up/down, j/k, PgUp/PgDn scroll lanes, f
+ * fit/follow, space pause the display, r rerun, Tab / Shift-Tab views, R
+ * record, ? help, q quit; mouse wheel zooms around the pointer, a click
+ * selects a span.
  * Replay UI: the same, except space plays/pauses, < > change the speed,
- * . steps, Home/End seek, left/right (h/l) scrub; H/L or Shift-left/right pan.
+ * . steps, Home/End seek, left/right scrub; Shift-left/right pan.
+ * h and l no longer pan (l is the lock key; vim's h alone would be half a
+ * pair): the arrows do.
  */
 #include "keys.h"
 
@@ -30,8 +34,8 @@ static enum action keys_common(uint32_t k)
 	case 'q': case 'Q': case 3 /* Ctrl-C */: return ACT_QUIT;
 	case '+': case '=': return ACT_ZOOM_IN;
 	case '-': case '_': return ACT_ZOOM_OUT;
-	case 'h': case 'H': case KEYS_SLEFT: return ACT_PAN_LEFT;
-	case 'l': case 'L': case KEYS_SRIGHT: return ACT_PAN_RIGHT;
+	case KEYS_SLEFT: return ACT_PAN_LEFT;
+	case KEYS_SRIGHT: return ACT_PAN_RIGHT;
 	case 'k': case KEYS_UP: return ACT_SCROLL_UP;
 	case 'j': case KEYS_DOWN: return ACT_SCROLL_DOWN;
 	case KEYS_PGUP: return ACT_PAGE_UP;
@@ -49,6 +53,7 @@ static enum action keys_common(uint32_t k)
 	case '0': return ACT_MODE_SEQ;
 	case 'w': case 'W': return ACT_WORKLOAD;
 	case 'g': case 'G': return ACT_GIL;
+	case 'l': return ACT_LOCK;
 	case 'r': return ACT_RERUN;
 	case 'R': return ACT_RECORD;
 	default: return ACT_COUNT;
@@ -65,8 +70,8 @@ struct key_action keys_decode(const struct key_input *in, enum keys_ctx ctx)
 		return keys_mouse(in);
 	if (ctx == KEYS_REPLAY) {
 		switch (in->key) {
-		case KEYS_LEFT: case 'h': a.act = ACT_SCRUB_BACK; return a;
-		case KEYS_RIGHT: case 'l': a.act = ACT_SCRUB_FWD; return a;
+		case KEYS_LEFT: a.act = ACT_SCRUB_BACK; return a;
+		case KEYS_RIGHT: a.act = ACT_SCRUB_FWD; return a;
 		case KEYS_HOME: a.act = ACT_SEEK_START; return a;
 		case KEYS_END: a.act = ACT_SEEK_END; return a;
 		case '>': a.act = ACT_SPEED_UP; return a;
@@ -91,7 +96,7 @@ bool keys_live_only(enum action a)
 {
 	switch (a) {
 	case ACT_MODE_SEQ: case ACT_MODE_THREADS: case ACT_MODE_ASYNC: case ACT_MODE_PROCS:
-	case ACT_WORKLOAD: case ACT_GIL: case ACT_RERUN: case ACT_RECORD:
+	case ACT_WORKLOAD: case ACT_GIL: case ACT_LOCK: case ACT_RERUN: case ACT_RECORD:
 		return true;
 	default:
 		return false;
@@ -105,7 +110,7 @@ const char *keys_action_name(enum action a)
 		[ACT_NONE] = "none", [ACT_QUIT] = "quit",
 		[ACT_MODE_SEQ] = "mode-seq", [ACT_MODE_THREADS] = "mode-threads",
 		[ACT_MODE_ASYNC] = "mode-async", [ACT_MODE_PROCS] = "mode-procs",
-		[ACT_WORKLOAD] = "workload", [ACT_GIL] = "gil",
+		[ACT_WORKLOAD] = "workload", [ACT_GIL] = "gil", [ACT_LOCK] = "lock",
 		[ACT_ZOOM_IN] = "zoom-in", [ACT_ZOOM_OUT] = "zoom-out",
 		[ACT_PAN_LEFT] = "pan-left", [ACT_PAN_RIGHT] = "pan-right",
 		[ACT_SCROLL_UP] = "scroll-up", [ACT_SCROLL_DOWN] = "scroll-down",

@@ -33,8 +33,9 @@ enum action {
 	ACT_NONE = 0,
 	ACT_QUIT,
 	ACT_MODE_SEQ, ACT_MODE_THREADS, ACT_MODE_ASYNC, ACT_MODE_PROCS,
-	ACT_WORKLOAD,        /* switch io <-> cpu */
+	ACT_WORKLOAD,        /* cycle the workload io -> cpu -> race -> deadlock */
 	ACT_GIL,             /* toggle the emulated GIL */
+	ACT_LOCK,            /* toggle --lock (race) / --lock-order (deadlock) */
 	ACT_ZOOM_IN, ACT_ZOOM_OUT,
 	ACT_PAN_LEFT, ACT_PAN_RIGHT,
 	ACT_SCROLL_UP, ACT_SCROLL_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN,
@@ -65,8 +66,9 @@ struct key_action {
 /* Map one input to an action for the given UI (ACT_NONE when it means nothing). */
 struct key_action keys_decode(const struct key_input *in, enum keys_ctx ctx);
 
-/* True when an action makes sense only on a live run (mode switches, rerun,
- * recording); the replay UI answers those with a message. */
+/* True when an action makes sense only on a live run (mode, workload, GIL
+ * and lock switches, rerun, recording); the replay UI answers those with a
+ * message. */
 bool keys_live_only(enum action a);
 
 /* Return a short name for an action ("quit", "zoom-in"), for messages and tests. */

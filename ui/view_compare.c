@@ -4,7 +4,8 @@
  * One row per run (struct cv_summary, oldest first): mode, workload,
  * workers, GIL, wall time, speed-up over the latest sequential run of the
  * same workload ("—" when there is none), efficiency (ideal / wall), and a
- * bar proportional to the wall time so the fastest model stands out.
+ * bar proportional to the wall time so the fastest model stands out, with
+ * what went wrong after it (failed tasks, lost updates, a deadlock).
  */
 #include <stdio.h>
 #include <string.h>
@@ -20,6 +21,19 @@ static long compare_baseline(const struct view_ctx *ctx, enum cv_workload wl)
 		if (ctx->runs[i].mode == MODE_SEQ && ctx->runs[i].workload == wl && ctx->runs[i].wall_s > 0)
 			return (long)i;
 	return -1;
+}
+
+/* Write what went wrong in run s into buf: a deadlock, lost updates, or
+ * failed tasks ("" when nothing did). */
+static void compare_note(const struct cv_summary *s, char *buf, size_t n)
+{
+	buf[0] = 0;
+	if (s->deadlock)
+		snprintf(buf, n, "deadlock");
+	else if (s->race && s->race_lost)
+		snprintf(buf, n, "%llu updates lost", (unsigned long long)s->race_lost);
+	else if (s->failed)
+		snprintf(buf, n, "%u failed", s->failed);
 }
 
 /* Draw the Compare body into r. */
@@ -73,9 +87,11 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 			canvas_fill(c, x, y, full, 1, glyph_get(GL_BAR_FULL, u), ROLE_BAR, 0);
 			if (len - full >= 0.5 || (full == 0 && s->wall_s > 0))
 				canvas_put(c, x + full, y, glyph_get(GL_BAR_HALF, u), ROLE_BAR, 0);
-			if (s->failed)
-				canvas_printf(c, x + full + 1 + (len - full >= 0.5 || full == 0), y, r.x + r.w - x - full - 2, ROLE_WARN, 0,
-					      "%u failed", s->failed);
+			char note[48];
+			compare_note(s, note, sizeof note);
+			if (note[0])
+				canvas_text(c, x + full + 1 + (len - full >= 0.5 || full == 0), y,
+					    r.x + r.w - x - full - 2, ROLE_WARN, 0, note);
 		}
 	}
 	if (y < bottom)

@@ -4,13 +4,17 @@
  *
  * Layout from the top: header line (mode, workload, target, elapsed, REC,
  * LIVE/DONE/REPLAY), header figures (progress bar, tasks/s, utilisation,
- * failed), tab bar, body, status line (message or selected span), footer.
+ * failed), for race and deadlock runs the line of the lesson (the counter:
+ * expected, now or final, lost; or the deadlock cycle, named), tab bar,
+ * body, status line (message or selected span), footer.
  * Lines are dropped as the canvas gets small, in this order: tab bar, status
- * line, figures, footer; the body copes with whatever is left.
+ * line, the lesson's line, figures, footer; the body copes with whatever is
+ * left.
  */
 #include <stdio.h>
 #include <string.h>
 #include "glyphs.h"
+#include "locks.h"
 #include "view_body.h"
 #include "view_util.h"
 
@@ -72,12 +76,17 @@ static void view_frame_mode(const struct view_ctx *ctx, bool utf8, char *buf, si
 	}
 }
 
-/* Describe the target: origin address, URL host, or the cpu size. */
+/* Describe the target: origin address, URL host, the cpu size, or what
+ * guards the shared state (race, deadlock). */
 static void view_frame_target(const struct view_ctx *ctx, char *buf, size_t n)
 {
 	const struct cv_params *p = &ctx->s->params;
 	if (p->workload == WL_CPU) {
 		snprintf(buf, n, "n=%llu", (unsigned long long)p->cpu_base);
+	} else if (p->workload == WL_RACE) {
+		snprintf(buf, n, p->lock ? "shared counter, locked" : "shared counter, no lock");
+	} else if (p->workload == WL_DEADLOCK) {
+		snprintf(buf, n, p->lock_order ? "2 locks in one order" : "2 locks, opposite orders");
 	} else if (ctx->target && ctx->target[0]) {
 		snprintf(buf, n, "%s", ctx->target);
 	} else if (p->nurls > 0 && p->urls && p->urls[0]) {
@@ -280,6 +289,96 @@ static void view_frame_figures(struct canvas *c, int y, const struct view_ctx *c
 		canvas_text(c, x + 2, y, -1, ROLE_GOOD, 0, "failed 0");
 }
 
+/* True when the run has a line of its own under the figures: the race
+ * counter, or a deadlock (found, or looked for). */
+static bool view_frame_has_sync(const struct view_ctx *ctx)
+{
+	if (!ctx->tl)
+		return false;
+	return ctx->tl->race.known || ctx->tl->deadlock.detected ||
+	       (ctx->s && (ctx->s->params.workload == WL_RACE || ctx->s->params.workload == WL_DEADLOCK));
+}
+
+/* Draw the race counter: expected, now (or final), lost, and what l does. */
+static void view_frame_race(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	const struct tl_race *r = &ctx->tl->race;
+	bool over = ctx->done || r->ended;
+	if (!r->known) {                              /* the run has not reported yet */
+		canvas_text(c, 0, y, -1, ROLE_DIM, 0, "counter: starting");
+		return;
+	}
+	int x = canvas_printf(c, 0, y, -1, ROLE_TEXT, 0, "counter: expected %llu, %s ",
+			      (unsigned long long)r->expected, over ? "final" : "now");
+	x += canvas_printf(c, x, y, -1, ROLE_TEXT, ATTR_BOLD, "%llu", (unsigned long long)r->final);
+	x += canvas_text(c, x, y, -1, ROLE_TEXT, 0, ", ");
+	if (r->lost)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "lost %llu update%s",
+				   (unsigned long long)r->lost, r->lost == 1 ? "" : "s");
+	else
+		x += canvas_text(c, x, y, -1, over ? ROLE_GOOD : ROLE_TEXT, ATTR_BOLD, "lost 0");
+	if (r->lost && r->expected)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, 0, " (%.0f%%)", 100.0 * (double)r->lost /
+				   (double)r->expected);
+	bool locked = ctx->s && ctx->s->params.lock;
+	if (locked && ctx->tl->stats.ns[ST_LOCK]) {   /* what the lock cost */
+		char t[32];
+		view_fmt_time((int64_t)ctx->tl->stats.ns[ST_LOCK], 0, c->utf8, t, sizeof t);
+		x += canvas_printf(c, x, y, -1, ROLE_ST_LOCK, 0, "; lanes waited %s for the lock", t);
+	} else if (locked) {
+		x += canvas_text(c, x, y, -1, ROLE_DIM, 0, "; nobody waited for the lock");
+	}
+	if (ctx->s && !ctx->replay && ctx->s->params.workload == WL_RACE && c->w - x > 24)
+		canvas_text(c, x + 3, y, -1, ROLE_DIM, 0, locked ? "l: take the lock away"
+			    : "l: guard it with a lock");
+}
+
+/* Draw the deadlock: the cycle named (as long a form as fits), or that
+ * there is none (yet). */
+static void view_frame_deadlock(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	const struct tl_deadlock *d = &ctx->tl->deadlock;
+	const struct cv_params *p = ctx->s ? &ctx->s->params : NULL;
+	if (!d->detected) {
+		if (!ctx->done)
+			canvas_text(c, 0, y, -1, ROLE_DIM, 0, "deadlock: no waits-for cycle (yet)");
+		else
+			canvas_text(c, 0, y, -1, ROLE_GOOD, ATTR_BOLD,
+				    p && p->mode == MODE_SEQ ? "no deadlock: one task at a time"
+				    : p && p->lock_order ? "no deadlock: every task takes L1 before L2"
+				    : "no deadlock");
+		if (p && !ctx->replay && p->mode != MODE_SEQ && p->workload == WL_DEADLOCK)
+			canvas_text(c, 46, y, -1, ROLE_DIM, 0, p->lock_order ? "l: opposite orders"
+				    : "l: take the locks in one order");
+		return;
+	}
+	char text[400], tail[64] = "";
+	int x = canvas_text(c, 0, y, -1, ROLE_DEADLOCK, ATTR_BOLD, "DEADLOCK") + 1;
+	snprintf(tail, sizeof tail, ctx->done ? " (seen in %.0f ms, run ended)" : " (seen in %.0f ms)",
+		 (double)(d->t_detected - d->t_formed) / 1e6);
+	int room = c->w - x, tw = view_text_width(tail);
+	stats_cycle_text(ctx->s, ctx->tl, false, c->utf8, text, sizeof text);
+	if (view_text_width(text) > room)
+		stats_cycle_text(ctx->s, ctx->tl, true, c->utf8, text, sizeof text);
+	if (view_text_width(text) > room)
+		snprintf(text, sizeof text, "%u lanes wait for each other", d->n);
+	x += canvas_text(c, x, y, -1, ROLE_WARN, ATTR_BOLD, text);
+	if (tw <= c->w - x)
+		canvas_text(c, x, y, -1, ROLE_DIM, 0, tail);
+}
+
+/* Draw the run's own line: a deadlock when there is one, else the race
+ * counter (of a race run, even before its first report), else the search
+ * for a deadlock. */
+static void view_frame_sync(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	bool race = ctx->tl->race.known || (ctx->s && ctx->s->params.workload == WL_RACE);
+	if (race && !ctx->tl->deadlock.detected)
+		view_frame_race(c, y, ctx);
+	else
+		view_frame_deadlock(c, y, ctx);
+}
+
 /* Draw the tab bar naming the views; the current one reversed. */
 static void view_frame_tabs(struct canvas *c, int y, enum view_id v)
 {
@@ -306,16 +405,16 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 		{ "q", "quit", "quit" },         { "?", "help", "help" },
 		{ "Tab", "view", "view" },       { "1/2/3/0", "threads/async/procs/seq", "mode" },
 		{ "spc", "pause", "pause" },     { "f", "fit", "fit" },
-		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "h/l"), "pan", "pan" },
+		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "<-/->"), "pan", "pan" },
 		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "r", "rerun", "rerun" },
-		{ "w", "workload", "wl" },       { "g", "gil", "gil" },
-		{ "R", "record", "rec" },
+		{ "w", "workload", "wl" },       { "l", "lock", "lock" },
+		{ "g", "gil", "gil" },           { "R", "record", "rec" },
 	};
 	const struct view_key replay_keys[] = {
 		{ "q", "quit", "quit" },         { "?", "help", "help" },
 		{ "Tab", "view", "view" },       { "spc", "play/pause", "play" },
 		{ "< >", "speed", "speed" },     { ".", "step", "step" },
-		{ "Home/End", "seek", "seek" },  { view_sym(u, "←→", "h/l"), "scrub", "scrub" },
+		{ "Home/End", "seek", "seek" },  { view_sym(u, "←→", "<-/->"), "scrub", "scrub" },
 		{ "+/-", "zoom", "zoom" },       { view_sym(u, "↑↓", "j/k"), "lanes", "lanes" },
 		{ "f", "fit", "fit" },
 	};
@@ -381,10 +480,12 @@ void view_draw(struct canvas *c, enum view_id v, const struct view_ctx *ctx)
 	bool chrome = !ctx->no_chrome;
 	int h = c->h, top = 0, bottom = h;
 	bool figures = h >= 5, footer = chrome && h >= 3, status = chrome && h >= 8,
-	     tabs = chrome && h >= 10;
+	     tabs = chrome && h >= 10, sync = h >= 7 && view_frame_has_sync(ctx);
 	view_frame_title(c, top++, ctx);
 	if (figures)
 		view_frame_figures(c, top++, ctx);
+	if (sync)
+		view_frame_sync(c, top++, ctx);
 	if (tabs)
 		view_frame_tabs(c, top++, help ? VIEW_HELP : v);
 	if (footer)
@@ -409,7 +510,7 @@ void view_draw(struct canvas *c, enum view_id v, const struct view_ctx *ctx)
 /* Return the rows view v needs to show everything without scrolling. */
 int view_rows_needed(enum view_id v, const struct view_ctx *ctx)
 {
-	int frame = 2 + (ctx->no_chrome ? 0 : 3);
+	int frame = 2 + (ctx->no_chrome ? 0 : 3) + view_frame_has_sync(ctx);
 	switch (v) {
 	case VIEW_COMPARE: return frame + view_compare_rows(ctx);
 	case VIEW_LOOP: return frame + view_loop_rows(ctx);

@@ -4,14 +4,20 @@
  * Each cell shows the dominant display state of its bucket (timeline_buckets,
  * O(log n) per cell, so a frame costs O(width x lanes x log n) whatever the
  * number of events) as a glyph and a colour role; every other task on a lane
- * uses the alternate glyph + ATTR_ALT so back-to-back tasks stay apart. Above
- * the lanes a time axis with 1-2-5 ticks, below them a legend and the lane
- * scroll position. Also here: the window helpers (zoom, pan, fit, scroll),
- * mouse hit-testing and the detail line of a span.
+ * uses the alternate glyph + ATTR_ALT so back-to-back tasks stay apart. Over
+ * the states, two marks: a lost update of the race workload (a cell in
+ * which a lane read a value another read too) and a deadlocked wait (the
+ * wait of a lane in the deadlock cycle, from its start to the run's cut).
+ * Above the lanes a time axis with 1-2-5 ticks, below them a legend and the
+ * lane scroll position. Also here: the window helpers (zoom, pan, fit,
+ * scroll), mouse hit-testing and the detail line of a span (for a lock
+ * wait: which lock, held by whom).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "glyphs.h"
+#include "locks.h"
+#include "racetally.h"
 #include "view_body.h"
 
 #define GANTT_MIN_SPAN 1            /* ns per cell, zoomed in fully */
@@ -104,6 +110,52 @@ static void gantt_axis(struct canvas *c, int x, int y, int y2, int gw, const str
 	}
 }
 
+/* The wait of lane l that is part of the deadlock, [*d0, *d1); false when
+ * the lane is not in the cycle. */
+static bool gantt_deadlocked_wait(const struct timeline *tl, int l, int64_t *d0, int64_t *d1)
+{
+	if (!tl->deadlock.detected || !tl->lanes[l].deadlocked)
+		return false;
+	const struct lanemark *w = locks_wait_at(tl, (uint32_t)l, tl->deadlock.t_formed);
+	if (!w)
+		return false;
+	long k = timeline_span_at(tl, (size_t)l, w->t);
+	*d0 = w->t;
+	*d1 = k >= 0 ? timeline_span_end(tl, (size_t)l, (size_t)k) : w->t;
+	return true;
+}
+
+/* Draw the marks over lane l's cells: its deadlocked wait, its lost updates. */
+static void gantt_marks(struct canvas *c, int x, int y, int gw, int l, const struct view_ctx *ctx,
+			const uint8_t *states)
+{
+	const struct view_state *vs = ctx->vs;
+	const struct timeline *tl = ctx->tl;
+	int64_t w = vs->span_ns, d0 = 0, d1 = 0;
+	bool dl = gantt_deadlocked_wait(tl, l, &d0, &d1);
+	const struct lanemark *m = NULL;
+	size_t nm = racetally_losses(tl, (uint32_t)l, vs->t0, vs->t0 + (int64_t)gw * w, &m);
+	if (!dl && !nm)
+		return;
+	for (int i = 0; i < gw; i++) {
+		int64_t b0 = vs->t0 + (int64_t)i * w, b1 = b0 + w;
+		int attr = vs->sel_lane == l && vs->sel_t >= b0 && vs->sel_t < b1 ? ATTR_REVERSE : 0;
+		while (nm && m->t < b0) {
+			m++;
+			nm--;
+		}
+		if (nm && m->t < b1) {
+			canvas_put(c, x + i, y, glyph_get(GL_LOSS, c->utf8), ROLE_LOSS, attr | ATTR_BOLD);
+			continue;
+		}
+		int64_t lo = b0 > d0 ? b0 : d0, hi = b1 < d1 ? b1 : d1;
+		bool waitish = states[i] == ST_LOCK || states[i] == ST_FAILED;
+		if (dl && ((hi - lo) * 2 >= w || (hi > lo && waitish) || (d0 == d1 && d0 >= b0 && d0 < b1)))
+			canvas_put(c, x + i, y, glyph_get(GL_DEADLOCK, c->utf8), ROLE_DEADLOCK,
+				   attr | ATTR_BOLD);
+	}
+}
+
 /* Draw one lane's cells from the bucket states. */
 static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const struct view_ctx *ctx,
 		       uint8_t *states, uint32_t *tasks)
@@ -150,6 +202,7 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 			attr |= ATTR_REVERSE;
 		canvas_put(c, x + i, y, glyph_state(st, alt, c->utf8), glyph_role(st), attr);
 	}
+	gantt_marks(c, x, y, gw, l, ctx, states);
 }
 
 /* Draw the Gantt body into r. */
@@ -198,7 +251,8 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 		int i = vs->top_lane + row, l = order[i];
 		char name[64];
 		view_lane_name(ctx, l, name, sizeof name);
-		bool crashed = ctx->tl && (size_t)l < ctx->tl->nlanes && ctx->tl->lanes[l].crashed;
+		bool crashed = ctx->tl && (size_t)l < ctx->tl->nlanes &&
+			       (ctx->tl->lanes[l].crashed || ctx->tl->lanes[l].deadlocked);
 		int attr = vs->sel_lane == l ? ATTR_REVERSE : 0;
 		int indent = view_traced(ctx) && !first[i] && lw > 8; /* a process's other threads */
 		canvas_text(c, r.x + indent, y + row, lw - 1 - indent, crashed ? ROLE_WARN : ROLE_LABEL,
@@ -259,6 +313,55 @@ bool view_hit(const struct view_state *vs, const struct view_ctx *ctx, int x, in
 	return true;
 }
 
+/* Append what a lock wait span of lane (selected at t) waited for to buf:
+ * " | waits for L2 held by thread 2" (" | DEADLOCK: ..." in the cycle). */
+static int gantt_lock_detail(const struct view_ctx *ctx, int lane, int64_t t,
+			     const struct tl_span *sp, char *buf, size_t n)
+{
+	const struct timeline *tl = ctx->tl;
+	const struct tl_deadlock *d = &tl->deadlock;
+	const struct lanemark *w = locks_wait_at(tl, (uint32_t)lane, t);
+	char lock[24], holder[64];
+	if (sp->state != ST_LOCK || !w || w->t < sp->t0)
+		return 0;
+	uint32_t kept = d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX;
+	for (uint32_t i = 0; d->detected && tl->lanes[lane].deadlocked && i < kept; i++)
+		if (d->lanes[i] == (uint32_t)lane && w->t <= d->t_formed && w->a == d->locks[i]) {
+			view_lane_name(ctx, (int)d->lanes[(i + 1) % kept], holder, sizeof holder);
+			return snprintf(buf, n, " | DEADLOCK: waits for %s held by %s",
+					locks_name(d->locks[i], lock, sizeof lock), holder);
+		}
+	locks_name((uint32_t)w->a, lock, sizeof lock);
+	if (!w->b)
+		return snprintf(buf, n, " | waits for %s (holder unknown)", lock);
+	view_lane_name(ctx, (int)w->b - 1, holder, sizeof holder);
+	return snprintf(buf, n, " | waits for %s held by %s", lock, holder);
+}
+
+/* Append the lost updates of lane's cell around t to buf: " | lost update:
+ * read 517, which thread 2 read too (+2 more)". */
+static int gantt_loss_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, size_t n)
+{
+	int64_t w = ctx->vs && ctx->vs->span_ns > 0 ? ctx->vs->span_ns : 1;
+	const struct lanemark *m;
+	size_t k = racetally_losses(ctx->tl, (uint32_t)lane, t - w / 2, t - w / 2 + w, &m);
+	char other[64];
+	int len;
+	if (!k)
+		return 0;
+	if (m->b && (int)m->b - 1 != lane) {
+		view_lane_name(ctx, (int)m->b - 1, other, sizeof other);
+		len = snprintf(buf, n, " | lost update: read %llu, which %s read too",
+			       (unsigned long long)m->a, other);
+	} else {
+		len = snprintf(buf, n, " | lost update: read %llu again (its write was overwritten)",
+			       (unsigned long long)m->a);
+	}
+	if (k > 1 && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, " (+%zu more)", k - 1);
+	return len;
+}
+
 /* Write the detail line of the span of lane at t into buf. */
 bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, size_t n)
 {
@@ -279,14 +382,19 @@ bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, siz
 	view_fmt_time(sp->t0, 0, u, a, sizeof a);
 	view_fmt_time(end - sp->t0, 0, u, d, sizeof d);
 	int len;
+	bool gil = ctx->s && ctx->s->params.gil;
 	if (sp->task == CV_NO_TASK) {
 		len = snprintf(buf, n, "%s%s%s at %s for %s", lname, sep,
-			       timeline_state_name(tl_span_display(sp)), a, d);
+			       timeline_state_name_in(tl_span_display(sp), gil), a, d);
 		return len > 0;
 	}
 	const char *tname = ctx->s ? session_task_name(ctx->s, sp->task) : "";
 	len = snprintf(buf, n, "task %u%s%s%s%s at %s for %s", sp->task + 1, sep, lname, sep,
-		       timeline_state_name(sp->state), a, d);
+		       timeline_state_name_in(sp->state, gil), a, d);
+	if (len > 0 && (size_t)len < n)
+		len += gantt_lock_detail(ctx, lane, t, sp, buf + len, n - (size_t)len);
+	if (len > 0 && (size_t)len < n)
+		len += gantt_loss_detail(ctx, lane, t, buf + len, n - (size_t)len);
 	if (sp->task < tl->ntasks) {
 		const struct tl_task *tk = &tl->tasks[sp->task];
 		char tb[32], te[32], by[32];

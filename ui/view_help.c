@@ -3,7 +3,8 @@
  *
  * Two groups (live runs and replays) listed in one or two columns depending
  * on the width, followed by the state legend with each glyph, its alternate
- * (every other task on a lane) and what it means.
+ * (every other task on a lane) and what it means, and the two marks drawn
+ * over the states (a lost update, a deadlocked wait).
  */
 #include <stdio.h>
 #include "glyphs.h"
@@ -15,10 +16,11 @@ struct help_key {
 
 static const struct help_key help_live[] = {
 	{ "1 2 3 0", "1 2 3 0", "threads/async/procs/seq" },
-	{ "w", "w", "workload io <-> cpu" },
+	{ "w", "w", "cycle the workloads" },
+	{ "l", "l", "lock on/off (race, deadlock)" },
 	{ "g", "g", "emulated GIL on/off" },
 	{ "+ -", "+ -", "zoom (mouse wheel too)" },
-	{ "← → h l", "<- -> h l", "pan in time" },
+	{ "← →", "<- ->", "pan in time" },
 	{ "↑ ↓ j k", "up/dn j k", "scroll lanes; PgUp PgDn" },
 	{ "f", "f", "fit the run / follow" },
 	{ "space", "space", "pause / resume" },
@@ -69,26 +71,55 @@ static int help_list(struct canvas *c, int x, int y, int w, int h, const char *t
 	return row;
 }
 
-/* Draw the legend one state per line; returns the rows used. */
+struct help_mark {
+	uint32_t g, alt;   /* glyph, alternate glyph (= g when none) */
+	int role, attr;
+	const char *what, *brief;  /* label; a shorter one for two columns */
+};
+
+/* Draw the legend: each state (glyph, alternate glyph, meaning), then the
+ * marks drawn over states; one item per line, or two per line with the
+ * brief labels when h is too short; a traced program's lock and poll say what
+ * they come from, and it has no race or deadlock marks. Returns the rows used. */
 static int help_legend(struct canvas *c, int x, int y, int w, int h, bool traced)
 {
 	const int *order;
-	int n = glyph_legend_states(&order), row = 0;
+	int n = glyph_legend_states(&order), k = 0;
+	struct help_mark m[ST_COUNT + 2];
+	bool u = c->utf8;
 	if (h <= 0)
 		return 0;
-	canvas_text(c, x, y + row++, w, ROLE_TITLE, ATTR_BOLD, "legend (alternate glyph = next task)");
-	for (int i = 0; i < n && row < h; i++, row++) {
+	for (int i = 0; i < n && k < ST_COUNT; i++, k++) {
 		int st = order[i];
-		canvas_put(c, x + 1, y + row, glyph_state(st, false, c->utf8), glyph_role(st), 0);
-		if (glyph_state(st, true, c->utf8) != glyph_state(st, false, c->utf8))
-			canvas_put(c, x + 2, y + row, glyph_state(st, true, c->utf8), glyph_role(st), ATTR_ALT);
-		canvas_text(c, x + 5, y + row, w - 5, ROLE_TEXT, 0,
-			    st == ST_IDLE ? "idle (blank)"
-			    : st == ST_LOCK && traced ? "lock wait (futex: a mutex, a condition, the GIL)"
-			    : st == ST_POLL && traced ? "poll (an event loop in epoll_wait)"
-						      : glyph_label(st));
+		m[k] = (struct help_mark){ glyph_state(st, false, u), glyph_state(st, true, u),
+					   glyph_role(st), 0, glyph_label(st), glyph_label(st) };
+		if (st == ST_IDLE)
+			m[k].what = m[k].brief = "idle (blank)";
+		else if (st == ST_LOCK && traced)
+			m[k].what = "lock wait (futex: a mutex, a condition, the GIL)", m[k].brief = "lock wait";
+		else if (st == ST_LOCK)
+			m[k].what = "lock wait (GIL, mutex)", m[k].brief = "lock/GIL wait";
+		else if (st == ST_POLL && traced)
+			m[k].what = "poll (an event loop in epoll_wait)", m[k].brief = "poll";
 	}
-	return row;
+	if (!traced) {
+		m[k++] = (struct help_mark){ glyph_get(GL_DEADLOCK, u), glyph_get(GL_DEADLOCK, u),
+					     ROLE_DEADLOCK, ATTR_BOLD, "deadlocked (waits in a cycle)", "deadlocked" };
+		m[k++] = (struct help_mark){ glyph_get(GL_LOSS, u), glyph_get(GL_LOSS, u), ROLE_LOSS,
+					     ATTR_BOLD, "lost update (race)", "lost update" };
+	}
+	int cols = 1 + k <= h || w < 36 ? 1 : 2, rows = (k + cols - 1) / cols, cw = w / cols;
+	canvas_text(c, x, y, w, ROLE_TITLE, ATTR_BOLD, "legend (alternate glyph = next task)");
+	for (int i = 0; i < k; i++) {
+		int row = 1 + i % rows, cx = x + (i / rows) * cw;
+		if (row >= h)
+			continue;
+		canvas_put(c, cx + 1, y + row, m[i].g, m[i].role, m[i].attr);
+		if (m[i].alt != m[i].g)
+			canvas_put(c, cx + 2, y + row, m[i].alt, m[i].role, ATTR_ALT);
+		canvas_text(c, cx + 5, y + row, cw - 5, ROLE_TEXT, 0, cols == 1 ? m[i].what : m[i].brief);
+	}
+	return 1 + rows < h ? 1 + rows : h;
 }
 
 /* Draw the Help body into r: two columns when there is room, else one. */

@@ -4,7 +4,8 @@
  * Reads the timeline's ring of recent events (timeline_recent, up to
  * TL_RECENT); vs->log_top scrolls back into older ones. Each line: time
  * since the start, lane name, event kind, task number and name, and what the
- * event carries (bytes and HTTP status, failure reason, pid, signal).
+ * event carries (bytes and HTTP status, failure reason, pid, signal, the
+ * lock and its holder, the race counter).
  *
  * A traced program's Log is its output instead (the timeline's transcript):
  * the newest lines at the bottom, as a terminal would show them, stderr
@@ -12,10 +13,48 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include "locks.h"
 #include "view_body.h"
 
+/* Describe a lock or race event into buf ("waits for L2 held by thread 2",
+ * "read 517, as thread 1 did: an update is lost"). */
+static void log_sync(const struct view_ctx *ctx, const struct cv_event *ev, char *buf, size_t n)
+{
+	char lock[24], who[64];
+	locks_name(ev->aux, lock, sizeof lock);
+	switch (ev->kind) {
+	case EV_LOCK_WAIT:
+		if (ev->arg && ev->arg <= UINT32_MAX)
+			snprintf(buf, n, "waits for %s held by %s", lock,
+				 view_lane_name(ctx, (int)ev->arg - 1, who, sizeof who));
+		else
+			snprintf(buf, n, "waits for %s (holder unknown)", lock);
+		break;
+	case EV_LOCK_TAKE:
+		snprintf(buf, n, "takes %s", lock);
+		break;
+	case EV_LOCK_FREE:
+		snprintf(buf, n, "releases %s", lock);
+		break;
+	default:                                      /* EV_RACE */
+		if (ev->code == RACE_PLAN)
+			snprintf(buf, n, "the counter should reach %llu", (unsigned long long)ev->arg);
+		else if (ev->code == RACE_LOSS && ev->aux && ev->aux - 1 != ev->lane)
+			snprintf(buf, n, "read %llu, as %s did: an update is lost", (unsigned long long)ev->arg,
+				 view_lane_name(ctx, (int)ev->aux - 1, who, sizeof who));
+		else if (ev->code == RACE_LOSS)
+			snprintf(buf, n, "read %llu again: its update was lost", (unsigned long long)ev->arg);
+		else if (ev->code == RACE_VALUE)
+			snprintf(buf, n, "added %u; the counter is %llu", ev->aux, (unsigned long long)ev->arg);
+		else if (ev->code == RACE_FINAL)
+			snprintf(buf, n, "final %llu after %u increments: %llu lost", (unsigned long long)ev->arg,
+				 ev->aux, (unsigned long long)(ev->aux > ev->arg ? ev->aux - ev->arg : 0));
+		break;
+	}
+}
+
 /* Describe what ev carries into buf ("10.0 KiB HTTP 200", "timeout"). */
-static void log_extra(const struct cv_event *ev, char *buf, size_t n)
+static void log_extra(const struct view_ctx *ctx, const struct cv_event *ev, char *buf, size_t n)
 {
 	char by[32];
 	buf[0] = 0;
@@ -40,8 +79,15 @@ static void log_extra(const struct cv_event *ev, char *buf, size_t n)
 		snprintf(buf, n, "died: status/signal %llu", (unsigned long long)ev->arg);
 		break;
 	case EV_MARK:
-		snprintf(buf, n, "%s", ev->aux == MARK_RUN_BEGIN ? "run begins"
+		if (ev->aux == MARK_DEADLOCK)
+			snprintf(buf, n, "deadlock found: %llu lanes wait for each other",
+				 (unsigned long long)ev->arg);
+		else
+			snprintf(buf, n, "%s", ev->aux == MARK_RUN_BEGIN ? "run begins"
 				      : ev->aux == MARK_RUN_END ? "run ends" : "mark");
+		break;
+	case EV_LOCK_WAIT: case EV_LOCK_TAKE: case EV_LOCK_FREE: case EV_RACE:
+		log_sync(ctx, ev, buf, n);
 		break;
 	default:
 		break;
@@ -116,10 +162,11 @@ void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *
 	}
 	for (int i = 0; i < rows && (size_t)(top + i) < count; i++, y++) {
 		const struct cv_event *ev = timeline_recent(tl, (size_t)(top + i));
-		char t[32], lane[64], task[16], extra[96], line[512];
+		char t[32], lane[64], task[16], extra[128], line[512];
 		int64_t rel = (int64_t)(ev->t - tl->origin);
 		snprintf(t, sizeof t, "%.6fs", (double)rel / 1e9);
-		if (ev->kind == EV_MARK)
+		if (ev->kind == EV_MARK || (ev->kind == EV_RACE && (ev->code == RACE_PLAN ||
+									 ev->code == RACE_FINAL)))
 			snprintf(lane, sizeof lane, "run");
 		else
 			view_lane_name(ctx, (int)ev->lane, lane, sizeof lane);
@@ -127,11 +174,13 @@ void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *
 			snprintf(task, sizeof task, "-");
 		else
 			snprintf(task, sizeof task, "%u", ev->task + 1);
-		log_extra(ev, extra, sizeof extra);
+		log_extra(ctx, ev, extra, sizeof extra);
 		const char *tname = ev->task != CV_NO_TASK && ctx->s ? session_task_name(ctx->s, ev->task) : "";
 		snprintf(line, sizeof line, "%10s  %-12.12s %-11s %-6s %s%s%s", t, lane,
 			 event_kind_name(ev->kind), task, extra, extra[0] && tname[0] ? "  " : "", tname);
-		int role = ev->kind == EV_TASK_FAIL || ev->kind == EV_LANE_CRASH ? ROLE_WARN
+		int role = ev->kind == EV_TASK_FAIL || ev->kind == EV_LANE_CRASH ||
+			   (ev->kind == EV_RACE && ev->code == RACE_LOSS) ? ROLE_WARN
+			 : ev->kind == EV_MARK && ev->aux == MARK_DEADLOCK ? ROLE_DEADLOCK
 			 : ev->kind == EV_MARK ? ROLE_TITLE : ROLE_TEXT;
 		canvas_text(c, r.x, y, r.w, role, 0, line);
 	}

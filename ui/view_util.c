@@ -200,6 +200,41 @@ char *view_fmt_bytes(uint64_t b, char *buf, size_t n)
 	return buf;
 }
 
+/* Return the legend label of state st in ctx's run: ST_LOCK is "gil wait"
+ * with the emulated GIL, "lock wait" without (a mutex, an async lock). */
+const char *view_state_label(const struct view_ctx *ctx, int st)
+{
+	if (st == ST_LOCK && ctx && ctx->s && !ctx->s->params.gil)
+		return "lock wait";
+	return glyph_label(st);
+}
+
+/* Draw one legend item (a glyph, then its label) at x + *used unless it
+ * would pass w; returns false when it did not fit. */
+static bool view_legend_item(struct canvas *c, int x, int y, int w, int *used, uint32_t g,
+			     int role, int attr, const char *label)
+{
+	if (*used + 1 + 1 + (int)strlen(label) > w)
+		return false;
+	canvas_put(c, x + *used, y, g, role, attr);
+	*used += 1 + canvas_text(c, x + *used + 2, y, w - *used - 2, ROLE_DIM, 0, label) + 3;
+	return true;
+}
+
+/* True when some span of tl is drawn as failed (tasks cut short to end a
+ * deadlock fail without it). */
+static bool view_failed_shown(const struct timeline *tl)
+{
+	if (!tl->stats.failed)
+		return false;
+	for (size_t l = 0; l < tl->nlanes; l++) {
+		const struct tl_lane *ln = &tl->lanes[l];
+		if (ln->cum[ST_FAILED] || (ln->n && ln->spans[ln->n - 1].failed))
+			return true;
+	}
+	return false;
+}
+
 /* Draw the legend of the states present (or all); returns the cells used. */
 int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ctx, bool all)
 {
@@ -211,12 +246,12 @@ int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ct
 			int st = order[i];
 			bool present = all || pass == 1;
 			if (!present && ctx->tl)
-				present = st == ST_FAILED ? ctx->tl->stats.failed > 0
+				present = st == ST_FAILED ? view_failed_shown(ctx->tl)
 							  : ctx->tl->stats.ns[st] > 0;
 			if (!present || (st == ST_IDLE && !all))
 				continue;
 			bool pair = glyph_state(st, false, c->utf8) != glyph_state(st, true, c->utf8);
-			const char *label = st == ST_LOCK && view_traced(ctx) ? "lock wait" : glyph_label(st);
+			const char *label = view_state_label(ctx, st);
 			int need = (pair ? 2 : 1) + 1 + (int)strlen(label) + 2;
 			if (used + need - 2 > w)
 				return used;
@@ -231,5 +266,14 @@ int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ct
 			any = true;
 		}
 	}
+	/* the marks drawn over the states, when the run has them */
+	const struct timeline *tl = ctx->tl;
+	if (tl && (all || tl->deadlock.detected) &&
+	    !view_legend_item(c, x, y, w, &used, glyph_get(GL_DEADLOCK, c->utf8), ROLE_DEADLOCK,
+			      ATTR_BOLD, "deadlocked"))
+		return used > 2 ? used - 2 : used;
+	if (tl && (all || tl->race_marks))
+		view_legend_item(c, x, y, w, &used, glyph_get(GL_LOSS, c->utf8), ROLE_LOSS, ATTR_BOLD,
+				 "lost update");
 	return used > 2 ? used - 2 : used;
 }

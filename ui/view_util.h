@@ -54,8 +54,13 @@ static inline const char *view_sym(bool utf8, const char *u, const char *a)
 	return utf8 ? u : a;
 }
 
+/* Return the legend label of state st in ctx's run (ST_LOCK: "gil wait"
+ * with the emulated GIL, "lock wait" without). */
+const char *view_state_label(const struct view_ctx *ctx, int st);
+
 /* Draw the legend of the states present in ctx's timeline at (x, y), at most
- * w cells; returns the cells used. all = every state regardless. */
+ * w cells, then the marks drawn over them (a deadlocked wait, a lost
+ * update) when the run has some; returns the cells used. all = everything. */
 int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ctx, bool all);
 
 #endif

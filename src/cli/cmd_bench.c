@@ -1,10 +1,11 @@
 /*
  * cmd_bench.c - `concviz bench`: the same job under every model, one table.
  *
- * For each workload asked for (io, cpu or both) it runs seq, threads,
- * threads+gil, async and procs headless through the runner with the same
- * parameters, and prints mode, workload, wall time, speed-up over seq,
- * efficiency (ideal / wall) and failed tasks; --json prints an array of
+ * For each workload asked for (io, cpu, both of those, race or deadlock) it
+ * runs seq, threads, threads+gil, async and procs headless through the
+ * runner with the same parameters, and prints mode, workload, wall time,
+ * speed-up over seq, efficiency (ideal / wall), failed tasks and, for race
+ * and deadlock, the updates lost or the deadlock; --json prints an array of
  * objects instead. Run options (--tasks, --latency, --cpu-size, --workers,
  * --url...) apply to every row; --mode and --record are refused (bench runs
  * every mode and records nothing); --no-ui is implied.
@@ -36,8 +37,8 @@ static const struct { enum cv_mode mode; bool gil; } bench_modes[] = {
 /* Print the table's header. */
 static void bench_header(void)
 {
-	printf("%-12s %-8s %6s %9s %9s %10s %6s\n", "mode", "workload", "tasks", "wall s",
-	       "speed-up", "efficiency", "failed");
+	printf("%-12s %-8s %6s %9s %9s %10s %6s  %s\n", "mode", "workload", "tasks", "wall s",
+	       "speed-up", "efficiency", "failed", "notes");
 }
 
 /* Print one row of the table. */
@@ -45,9 +46,15 @@ static void bench_print(const struct bench_row *b)
 {
 	char mode[16];
 	snprintf(mode, sizeof mode, "%s%s", params_mode_name(b->sum.mode), b->sum.gil ? "+gil" : "");
-	printf("%-12s %-8s %6u %9.3f %8.2fx %9.0f%% %6u\n", mode,
+	char note[48] = "";
+	if (b->sum.race)
+		snprintf(note, sizeof note, "%llu of %llu updates lost", (unsigned long long)b->sum.race_lost,
+			 (unsigned long long)b->sum.race_expected);
+	else if (b->sum.deadlock)
+		snprintf(note, sizeof note, "deadlock after %.3f s", b->sum.deadlock_after_s);
+	printf("%-12s %-8s %6u %9.3f %8.2fx %9.0f%% %6u  %s\n", mode,
 	       params_workload_name(b->sum.workload), b->sum.tasks, b->sum.wall_s, b->speedup,
-	       b->sum.efficiency * 100, b->sum.failed);
+	       b->sum.efficiency * 100, b->sum.failed, note);
 	fflush(stdout);
 }
 
@@ -59,17 +66,24 @@ static void bench_json(const struct bench_row *rows, size_t n)
 		const struct cv_summary *m = &rows[i].sum;
 		printf("%s\n  {\"mode\": \"%s\", \"gil\": %s, \"workload\": \"%s\", \"tasks\": %u, "
 		       "\"workers\": %d, \"wall_s\": %.6f, \"ideal_s\": %.6f, \"speedup\": %.4f, "
-		       "\"efficiency\": %.4f, \"done\": %u, \"failed\": %u}",
+		       "\"efficiency\": %.4f, \"done\": %u, \"failed\": %u",
 		       i ? "," : "", params_mode_name(m->mode), m->gil ? "true" : "false",
 		       params_workload_name(m->workload), m->tasks, m->workers, m->wall_s, m->ideal_s,
 		       rows[i].speedup, m->efficiency, m->done, m->failed);
+		if (m->race)
+			printf(", \"race\": {\"expected\": %llu, \"final\": %llu, \"lost\": %llu}",
+			       (unsigned long long)m->race_expected, (unsigned long long)m->race_final,
+			       (unsigned long long)m->race_lost);
+		if (m->workload == WL_DEADLOCK)
+			printf(", \"deadlock\": %s", m->deadlock ? "true" : "false");
+		printf("}");
 	}
 	printf("%s]\n", n ? "\n" : "");
 	fflush(stdout);
 }
 
-/* Take bench's own options out of argv (--workload io|cpu|both, --json) into
- * out (which gets argv[0] first); 0 or 2 with err set. */
+/* Take bench's own options out of argv (--workload io|cpu|both|race|deadlock,
+ * --json) into out (which gets argv[0] first); 0 or 2 with err set. */
 static int bench_args(int argc, char **argv, char **out, int *nout, bool wl[WL_COUNT],
 		      bool *json, char *err, size_t errlen)
 {
@@ -85,7 +99,8 @@ static int bench_args(int argc, char **argv, char **out, int *nout, bool wl[WL_C
 			else if (i + 1 < argc)
 				which = argv[++i];
 			else {
-				snprintf(err, errlen, "concviz: --workload needs a value; give io, cpu or both");
+				snprintf(err, errlen, "concviz: --workload needs a value; give io, cpu, both, "
+					 "race or deadlock");
 				return 2;
 			}
 		} else if (!strcmp(argv[i], "--mode") || !strncmp(argv[i], "--mode=", 7) ||
@@ -99,8 +114,11 @@ static int bench_args(int argc, char **argv, char **out, int *nout, bool wl[WL_C
 	}
 	wl[WL_IO] = !strcmp(which, "io") || !strcmp(which, "both");
 	wl[WL_CPU] = !strcmp(which, "cpu") || !strcmp(which, "both");
-	if (!wl[WL_IO] && !wl[WL_CPU]) {
-		snprintf(err, errlen, "concviz: --workload wants io, cpu or both (got '%.40s')", which);
+	wl[WL_RACE] = !strcmp(which, "race");
+	wl[WL_DEADLOCK] = !strcmp(which, "deadlock");
+	if (!wl[WL_IO] && !wl[WL_CPU] && !wl[WL_RACE] && !wl[WL_DEADLOCK]) {
+		snprintf(err, errlen, "concviz: --workload wants io, cpu, both, race or deadlock "
+			 "(got '%.40s')", which);
 		return 2;
 	}
 	return 0;
@@ -154,7 +172,7 @@ static int bench_workload(enum cv_workload w, int ac, char **av, struct bench_ro
 	return status;
 }
 
-/* `concviz bench [--workload io|cpu|both] [--json] [run options]`. */
+/* `concviz bench [--workload io|cpu|both|race|deadlock] [--json] [run options]`. */
 int cmd_bench(int argc, char **argv)
 {
 	char **av = calloc((size_t)argc + 3, sizeof *av);

@@ -26,10 +26,10 @@ _concviz()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
 	local commands="run trace attach bench serve replay export show stats help"
 	local run_opts="--mode --workload --workers --tasks --url --urls --latency --jitter
-		--size --fail-rate --timeout --cpu-size --gil --switch-interval --no-ui --json
-		--record --force --help"
+		--size --fail-rate --timeout --cpu-size --gil --switch-interval --lock --lock-order
+		--no-ui --json --record --force --help"
 	local bench_opts="--workload --workers --tasks --url --urls --latency --jitter --size
-		--fail-rate --timeout --cpu-size --gil --switch-interval --json --help"
+		--fail-rate --timeout --cpu-size --gil --switch-interval --lock --lock-order --json --help"
 	local trace_opts="--no-ui --json -o --record --force --hz --help"
 	local cmd="" i
 	COMPREPLY=()
@@ -47,9 +47,9 @@ _concviz()
 	--mode) COMPREPLY=($(compgen -W "seq threads async procs" -- "$cur")); return ;;
 	--workload)
 		if [ "$cmd" = bench ]; then
-			COMPREPLY=($(compgen -W "io cpu both" -- "$cur"))
+			COMPREPLY=($(compgen -W "io cpu both race deadlock" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "io cpu" -- "$cur"))
+			COMPREPLY=($(compgen -W "io cpu race deadlock" -- "$cur"))
 		fi
 		return ;;
 	--format) COMPREPLY=($(compgen -W "chrome csv" -- "$cur")); return ;;

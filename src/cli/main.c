@@ -14,7 +14,7 @@ static const char usage[] =
 	"       concviz run [options]          run a job (--no-ui for a headless summary)\n"
 	"       concviz trace [options] [--] COMMAND [ARGS...]   draw a program's threads and processes\n"
 	"       concviz attach [options] PID    the same for a running process\n"
-	"       concviz bench [--workload io|cpu|both] [--json]\n"
+	"       concviz bench [--workload io|cpu|both|race|deadlock] [--json]\n"
 	"       concviz serve [--port N] [--bind ADDR] [--latency MS] ...\n"
 	"       concviz replay FILE [--speed X]\n"
 	"       concviz export FILE --format chrome|csv [-o OUT] [--force]\n"
@@ -26,14 +26,17 @@ static const char usage[] =
 static const char run_help[] =
 	"run options:\n"
 	"  --mode seq|threads|async|procs   concurrency model (default threads)\n"
-	"  --workload io|cpu                160 downloads or 20 sums of squares (default io)\n"
+	"  --workload io|cpu|race|deadlock  downloads, sums of squares, a shared counter, two locks\n"
 	"  --workers N                      pool size; async: transfers in flight (default 5 / cores / all)\n"
-	"  --tasks N                        number of tasks (io 160, cpu 20; at most 100000)\n"
+	"  --tasks N                        number of tasks (io 160, cpu 20, race 10, deadlock 4;\n"
+	"                                   at most 100000)\n"
 	"  --url URL (repeatable), --urls FILE   download real URLs instead of the embedded origin\n"
 	"  --latency MS --jitter MS --size BYTES --fail-rate P   the embedded origin's behaviour\n"
 	"  --timeout MS                     bound each request\n"
 	"  --cpu-size N                     base n of the sums (task i sums i*i below N+i)\n"
 	"  --gil [--switch-interval MS]     emulate the Python GIL (default 5 ms)\n"
+	"  --lock                           race: guard the counter with a lock\n"
+	"  --lock-order                     deadlock: every task takes the locks in one order\n"
 	"  --no-ui [--json]                 headless: print a summary line (or JSON)\n"
 	"  --record FILE [--force]          record the session to a replay file\n";
 

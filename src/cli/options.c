@@ -23,6 +23,7 @@
 enum opt_id {
 	O_MODE, O_WORKLOAD, O_WORKERS, O_TASKS, O_URL, O_URLS, O_LATENCY, O_JITTER,
 	O_SIZE, O_FAIL, O_TIMEOUT, O_CPU, O_GIL, O_SWITCH, O_NOUI, O_JSON, O_RECORD, O_FORCE,
+	O_LOCK, O_LOCK_ORDER,
 };
 
 static const struct opt_def {
@@ -39,6 +40,7 @@ static const struct opt_def {
 	{ "--gil", O_GIL, false },          { "--switch-interval", O_SWITCH, true },
 	{ "--no-ui", O_NOUI, false },       { "--json", O_JSON, false },
 	{ "--record", O_RECORD, true },     { "--force", O_FORCE, false },
+	{ "--lock", O_LOCK, false },        { "--lock-order", O_LOCK_ORDER, false },
 };
 
 /* Parse a whole number made only of digits, in [lo, hi]; 0 or -1. */
@@ -85,7 +87,7 @@ static int opt_apply(struct cv_params *p, const struct opt_def *d, const char *v
 	case O_WORKLOAD:
 		if (params_workload_parse(v, &p->workload) == 0)
 			return 0;
-		snprintf(err, errlen, "concviz: --workload wants io or cpu (got '%.40s')", v);
+		snprintf(err, errlen, "concviz: --workload wants io, cpu, race or deadlock (got '%.40s')", v);
 		return 2;
 	case O_WORKERS:
 		if (opt_whole(v, 1, CV_MAX_WORKERS, &u) == 0) {
@@ -181,8 +183,30 @@ static int opt_apply(struct cv_params *p, const struct opt_def *d, const char *v
 	case O_FORCE:
 		p->force = true;
 		return 0;
+	case O_LOCK:
+		p->lock = true;
+		return 0;
+	case O_LOCK_ORDER:
+		p->lock_order = true;
+		return 0;
 	}
 	return 2;
+}
+
+/* Refuse --lock / --lock-order with a workload they do not apply to; 0 or 2. */
+static int opt_check_locks(const struct cv_params *p, char *err, size_t errlen)
+{
+	if (p->lock && p->workload != WL_RACE) {
+		snprintf(err, errlen, "concviz: --lock protects the race workload's counter; "
+			 "use it with --workload race");
+		return 2;
+	}
+	if (p->lock_order && p->workload != WL_DEADLOCK) {
+		snprintf(err, errlen, "concviz: --lock-order orders the deadlock workload's locks; "
+			 "use it with --workload deadlock");
+		return 2;
+	}
+	return 0;
 }
 
 /* Find the option named by arg (up to '=' when present); NULL when unknown. */
@@ -237,13 +261,15 @@ int params_parse(struct cv_params *p, int argc, char **argv, char *err, size_t e
 		}
 		rc = opt_apply(p, d, v, &tasks_given, err, errlen);
 	}
+	if (rc == 0)
+		rc = opt_check_locks(p, err, errlen);
 	if (rc != 0) {
 		params_free(p);
 		memset(p, 0, sizeof *p);
 		params_default(p);
 		return 2;
 	}
-	if (p->workload == WL_CPU && !tasks_given)
-		p->tasks = 20;
+	if (!tasks_given)
+		p->tasks = params_default_tasks(p->workload);
 	return 0;
 }

@@ -19,4 +19,8 @@ static inline uint64_t clock_ns(void)
 /* Sleep for ns nanoseconds, resuming after signals. */
 void clock_sleep_ns(uint64_t ns);
 
+/* Return the time ns from now on clock clk, as a timespec (the deadline
+ * of a timed wait: pthread_cond_timedwait, pthread_mutex_timedlock). */
+struct timespec clock_deadline(clockid_t clk, uint64_t ns);
+
 #endif

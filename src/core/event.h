@@ -51,9 +51,10 @@ enum ev_kind {
 	                      aux (4); lane = the writing process's first lane */
 	EV_LOCK_WAIT = 19, /* lane starts waiting for lock aux; arg = holder lane + 1
 	                      (0 = unknown); the lane's state is lock wait */
-	EV_LOCK_TAKE = 20, /* lane now holds lock aux */
-	EV_LOCK_FREE = 21, /* lane released lock aux */
-	EV_RACE = 22,      /* race workload: see engines/race.h */
+	EV_LOCK_TAKE = 20, /* lane now holds lock aux (after a wait or at once);
+	                      the lane's state is running */
+	EV_LOCK_FREE = 21, /* lane released lock aux (its state goes on) */
+	EV_RACE = 22,      /* race workload's counter: code = enum ev_race */
 	EV_USER_MARK = 23, /* an instant marker from a traced program (SDK): a
 	                      piece of its name, as in "Names" */
 	EV_KIND_COUNT
@@ -71,6 +72,21 @@ enum ev_kind {
 #define CV_NAME_PIECE 12u
 #define CV_NAME_PIECES_MAX (CV_NAME_MAX / CV_NAME_PIECE + 1) /* events per name, at most */
 
+/* What an EV_RACE event says (its code). The race workload's tasks add 1 to
+ * one shared counter many times with an unprotected read-modify-write. */
+enum ev_race {
+	RACE_PLAN = 1,  /* lane 0: arg = the value the counter should end at
+	                   (every increment of every task) */
+	RACE_LOSS = 2,  /* on the lane that read it: arg = a value of the counter
+	                   that a lane had already read (aux = that lane + 1; the
+	                   same lane when its own earlier update was overwritten):
+	                   both write arg + 1, so one update is lost */
+	RACE_VALUE = 3, /* a task did its increments: arg = the counter now,
+	                   aux = the increments the task did */
+	RACE_FINAL = 4, /* lane 0, once every task ended: arg = the counter's
+	                   final value, aux = increments done in all */
+};
+
 /* Run-level markers (EV_MARK, lane = 0). */
 enum ev_mark {
 	MARK_RUN_BEGIN = 1, /* the engine starts */
@@ -87,7 +103,8 @@ enum ev_mark {
 	MARK_SIGNAL = 6,    /* concviz passed signal code on to the program;
 	                       arg = 1 when it escalated (SIGKILL after a grace period) */
 	/* 10..14: race and deadlock workloads (engines/race.h) */
-	MARK_DEADLOCK = 10, /* a waits-for cycle was found; arg = cycle length */
+	MARK_DEADLOCK = 10, /* concviz saw a waits-for cycle and ends the run (the
+	                       mark's time is when it acted); arg = cycle length */
 	/* 15..19: the SDK transport (engines/sdk.h) */
 	MARK_SDK_DROPPED = 15, /* events the program dropped so far; arg = count */
 	MARK_SDK_REJECTED = 16,/* malformed records rejected so far; arg = count */

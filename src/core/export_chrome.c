@@ -6,10 +6,12 @@
  * The run is process 1 (process_name "concviz <mode> <workload>"); lane l
  * is thread l + 1 (thread_name = the lane's name, sorted in lane order).
  * Each span that is not idle becomes a complete event: name and cat are the
- * state ("cpu", "io", "gil-wait", "queued", "poll", "callback"), ts and dur
+ * state ("cpu", "io", "gil-wait" or "lock-wait", "queued", "poll", "callback"), ts and dur
  * are microseconds printed from integer nanoseconds with three decimals
  * (exact, so ts + dur of a span is the next span's ts: no overlap), args
  * name the task (index, URL or job, bytes, HTTP status, failure reason).
+ * A lost update (race) and each lane's wait in a deadlock cycle add instant
+ * events too ("lost update", "deadlock").
  * A failed task adds an instant event ("ph":"i","s":"t") at its end on its
  * lane, and a crashed lane one at its end.
  *
@@ -24,7 +26,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "event.h"
+#include "locks.h"
 #include "params.h"
+#include "racetally.h"
 #include "stats.h"
 
 #ifndef CV_VERSION
@@ -141,8 +145,10 @@ static void put_task_args(FILE *f, const struct session *s, const struct timelin
 	} else {
 		fputs_unlocked(",\"name\":", f);
 		stats_json_string(f, session_task_name(s, t));
-		fputs_unlocked(",\"n\":", f);
-		export_put_u64(f, s->params.cpu_base + t);
+		if (s->params.workload == WL_CPU) {
+			fputs_unlocked(",\"n\":", f);
+			export_put_u64(f, s->params.cpu_base + t);
+		}
 	}
 	if (t < tl->ntasks) {
 		const struct tl_task *tk = &tl->tasks[t];
@@ -172,8 +178,7 @@ static void put_spans(FILE *f, const struct session *s, const struct timeline *t
 		if (sp->state == ST_NONE || sp->state == ST_IDLE)
 			continue;
 		int64_t end = timeline_span_end(tl, l, i);
-		const char *name = sp->state == ST_LOCK && s->params.mode == MODE_TRACE ? "lock-wait"
-				   : timeline_state_name(sp->state);
+		const char *name = timeline_state_name_in(sp->state, s->params.gil);
 		fputs_unlocked(",\n{\"name\":\"", f);
 		fputs_unlocked(name, f);
 		fputs_unlocked("\",\"cat\":\"", f);
@@ -220,6 +225,50 @@ static void put_failures(FILE *f, const struct session *s, const struct timeline
 	}
 }
 
+/* Write the start of an instant event "name" (category cat) on lane l at
+ * time t, up to its open args object; the caller writes the args and "}}". */
+static void put_instant(FILE *f, const char *name, const char *cat, size_t l, int64_t t)
+{
+	fprintf(f, ",\n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"t\",\"pid\":1,\"tid\":",
+		name, cat);
+	export_put_u64(f, (uint64_t)l + 1);
+	fputs_unlocked(",\"ts\":", f);
+	put_us(f, t);
+	fputs_unlocked(",\"args\":{", f);
+}
+
+/* Write the race's lost updates and the deadlock's waits as instant
+ * events: "lost update" where a lane read a value another had read too, and
+ * "deadlock" on each lane of the cycle when it formed, naming the lock it
+ * waits for and the lane that holds it. */
+static void put_sync(FILE *f, const struct session *s, const struct timeline *tl)
+{
+	char lock[24], lane[48];
+	for (size_t l = 0; tl->race_marks && l < tl->nlanes; l++) {
+		const struct lanemark *m;
+		size_t n = racetally_losses(tl, (uint32_t)l, INT64_MIN, INT64_MAX, &m);
+		for (size_t i = 0; i < n; i++) {
+			put_instant(f, "lost update", "race", l, m[i].t);
+			fprintf(f, "\"value\":%llu,\"also_read_by\":%u}}", (unsigned long long)m[i].a,
+				m[i].b ? m[i].b : (uint32_t)l + 1);   /* a tid, like the lanes' */
+		}
+	}
+	const struct tl_deadlock *d = &tl->deadlock;
+	uint32_t kept = d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX;
+	for (uint32_t i = 0; d->detected && i < kept; i++) {
+		uint32_t next = d->lanes[(i + 1) % kept];
+		const char *name = session_lane_name(s, next);
+		if (!name[0])
+			snprintf(lane, sizeof lane, "lane %u", next + 1);
+		put_instant(f, "deadlock", "deadlock", d->lanes[i], d->t_formed);
+		fputs_unlocked("\"waits_for\":", f);
+		stats_json_string(f, locks_name(d->locks[i], lock, sizeof lock));
+		fputs_unlocked(",\"held_by\":", f);
+		stats_json_string(f, name[0] ? name : lane);
+		fputs_unlocked("}}", f);
+	}
+}
+
 /* Write the run's parameters as the otherData object. */
 static void put_other(FILE *f, const struct session *s, const struct timeline *tl)
 {
@@ -242,8 +291,11 @@ static void put_other(FILE *f, const struct session *s, const struct timeline *t
 		put_num(f, p->timeout_ms);
 		fputs_unlocked(",\"ideal_latency_ms\":", f);
 		put_num(f, s->ideal_latency_ms);
-	} else {
+	} else if (p->workload == WL_CPU) {
 		fprintf(f, ",\"cpu_base\":%llu", (unsigned long long)p->cpu_base);
+	} else {
+		fprintf(f, ",\"lock\":%s,\"lock_order\":%s", p->lock ? "true" : "false",
+			p->lock_order ? "true" : "false");
 	}
 	fputs_unlocked(",\"host\":", f);
 	stats_json_string(f, s->host);
@@ -260,6 +312,7 @@ int export_chrome(FILE *f, const struct session *s, const struct timeline *tl)
 	for (size_t l = 0; l < tl->nlanes; l++)
 		put_spans(f, s, tl, l);
 	put_failures(f, s, tl);
+	put_sync(f, s, tl);
 	fputs_unlocked("\n],\n\"displayTimeUnit\":\"ms\",\n", f);
 	put_other(f, s, tl);
 	fputs_unlocked("}\n", f);

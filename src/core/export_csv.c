@@ -57,7 +57,7 @@ static void put_lane(FILE *f, const struct session *s, const struct timeline *tl
 			putc_unlocked(',', f);
 		}
 		putc_unlocked(',', f);
-		fputs_unlocked(timeline_state_name(sp->state), f);
+		fputs_unlocked(timeline_state_name_in(sp->state, s->params.gil), f);
 		putc_unlocked(',', f);
 		export_put_i64(f, sp->t0);
 		putc_unlocked(',', f);

@@ -88,3 +88,10 @@ int params_workers(const struct cv_params *p)
 		return p->tasks > 0 ? p->tasks : 1;
 	return 5;
 }
+
+/* The default number of tasks of workload w. */
+int params_default_tasks(enum cv_workload w)
+{
+	static const int tasks[WL_COUNT] = { 160, 20, 10, 4 };
+	return (unsigned)w < WL_COUNT ? tasks[w] : 160;
+}

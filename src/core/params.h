@@ -78,4 +78,8 @@ int params_workload_parse(const char *s, enum cv_workload *out);
 /* Effective worker count: the default for the mode when workers is 0. */
 int params_workers(const struct cv_params *p);
 
+/* The default number of tasks of workload w: io 160, cpu 20, race 10,
+ * deadlock 4. */
+int params_default_tasks(enum cv_workload w);
+
 #endif

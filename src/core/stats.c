@@ -12,7 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include "locks.h"
 #include "stats.h"
+
+static void stats_summarize_sync(const struct session *s, const struct timeline *tl,
+				 struct cv_summary *out, int64_t begin);
+static void stats_line_sync(char *buf, size_t n, const struct cv_summary *m);
+static void stats_json_sync(FILE *f, const struct session *s, const struct timeline *tl,
+			    const struct cv_summary *m);
 
 /* Order pids ascending (for counting distinct ones). */
 static int stats_cmp_u32(const void *a, const void *b)
@@ -86,6 +93,8 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->stall_s = (double)tl->stall_ns / 1e9;
 	if (p->mode == MODE_TRACE) {
 		stats_trace(s, tl, out);
+	} else if (p->workload == WL_DEADLOCK) {
+		out->ideal_s = 0;     /* the work is waiting: no ideal to measure against */
 	} else if (p->workload == WL_IO) {
 		/* only the work that was done: a run cut short, or still going,
 		 * is measured against the ideal time of its ended tasks */
@@ -104,6 +113,7 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 		out->ideal_s = (double)cpu / 1e9 / par;
 	}
 	out->efficiency = out->wall_s > 0 ? out->ideal_s / out->wall_s : 0;
+	stats_summarize_sync(s, tl, out, b);
 }
 
 /* The exit status a shell reports for wait status ws. */
@@ -165,9 +175,14 @@ void stats_format_line(char *buf, size_t n, const struct cv_summary *m)
 		stats_format_trace(buf, n, m);
 		return;
 	}
-	snprintf(buf, n, "%s%s %s: %u tasks, %u failed, wall %.3f s, ideal %.3f s, efficiency %.0f%%",
-		 params_mode_name(m->mode), m->gil ? "+gil" : "", params_workload_name(m->workload),
-		 m->tasks, m->failed, m->wall_s, m->ideal_s, m->efficiency * 100);
+	int len = snprintf(buf, n, "%s%s %s: %u tasks, %u failed, wall %.3f s", params_mode_name(m->mode),
+			   m->gil ? "+gil" : "", params_workload_name(m->workload), m->tasks, m->failed,
+			   m->wall_s);
+	if (len > 0 && (size_t)len < n && m->workload != WL_DEADLOCK)   /* deadlock: no ideal */
+		len += snprintf(buf + len, n - (size_t)len, ", ideal %.3f s, efficiency %.0f%%",
+				m->ideal_s, m->efficiency * 100);
+	if (len > 0 && (size_t)len < n)
+		stats_line_sync(buf + len, n - (size_t)len, m);
 }
 
 /* Print the one human line of a summary. */
@@ -262,5 +277,123 @@ void stats_print_json(FILE *f, const struct session *s, const struct timeline *t
 			ns[ST_READY] / 1e9,
 			ln->done, ln->failed, ln->crashed ? "true" : "false");
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	stats_json_sync(f, s, tl, m);
+	fputs("}\n", f);
+}
+
+/* ---- race and deadlock workloads ------------------------------------------ */
+
+/* Append a lane's name (the session's, else "lane N") to buf at *len. */
+static void stats_put_lane(const struct session *s, uint32_t l, char *buf, size_t n, size_t *len)
+{
+	const char *name = s ? session_lane_name(s, l) : "";
+	int k = name[0] ? snprintf(buf + *len, n - *len, "%s", name)
+			: snprintf(buf + *len, n - *len, "lane %u", l + 1);
+	if (k > 0)
+		*len = *len + (size_t)k < n ? *len + (size_t)k : n - 1;
+}
+
+/* Describe tl's deadlock into buf (see stats.h). */
+void stats_cycle_text(const struct session *s, const struct timeline *tl, bool arrows, bool utf8,
+		      char *buf, size_t n)
+{
+	const struct tl_deadlock *d = &tl->deadlock;
+	const char *to = utf8 ? " \u2192 " : " -> ";
+	size_t len = 0;
+	if (n == 0)
+		return;
+	buf[0] = 0;
+	if (!d->detected)
+		return;
+	uint32_t kept = d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX;
+	for (uint32_t i = 0; i < kept && len + 1 < n; i++) {
+		char lock[24];
+		locks_name(d->locks[i], lock, sizeof lock);
+		uint32_t next = i + 1 < kept ? d->lanes[i + 1] : d->lanes[0];
+		if (arrows) {
+			if (i == 0)
+				stats_put_lane(s, d->lanes[0], buf, n, &len);
+			len += (size_t)snprintf(buf + len, n - len, "%s%s%s", to, lock, to);
+		} else {
+			if (i)
+				len += (size_t)snprintf(buf + len, n - len, ", ");
+			if (len + 1 >= n)
+				break;
+			stats_put_lane(s, d->lanes[i], buf, n, &len);
+			len += (size_t)snprintf(buf + len, n - len, " waits for %s held by ", lock);
+		}
+		if (len + 1 >= n)
+			break;
+		if (i + 1 == kept && kept < d->n)
+			len += (size_t)snprintf(buf + len, n - len, "...");
+		else
+			stats_put_lane(s, next, buf, n, &len);
+	}
+}
+
+/* Fill the race and deadlock fields of the summary (begin: the run's start). */
+static void stats_summarize_sync(const struct session *s, const struct timeline *tl,
+				 struct cv_summary *out, int64_t begin)
+{
+	const struct tl_race *r = &tl->race;
+	const struct tl_deadlock *d = &tl->deadlock;
+	out->race = r->known;
+	out->race_expected = r->expected;
+	out->race_final = r->final;
+	out->race_lost = r->lost;
+	out->deadlock = d->detected;
+	if (!d->detected)
+		return;
+	out->deadlock_n = d->n;
+	out->deadlock_after_s = d->t_formed > begin ? (double)(d->t_formed - begin) / 1e9 : 0;
+	out->deadlock_detect_s = (double)(d->t_detected - d->t_formed) / 1e9;
+	stats_cycle_text(s, tl, false, false, out->cycle, sizeof out->cycle);
+}
+
+/* Append the race / deadlock part of the human line to buf. */
+static void stats_line_sync(char *buf, size_t n, const struct cv_summary *m)
+{
+	buf[0] = 0;
+	if (m->race)
+		snprintf(buf, n, "; counter %llu of %llu: %llu updates lost",
+			 (unsigned long long)m->race_final, (unsigned long long)m->race_expected,
+			 (unsigned long long)m->race_lost);
+	else if (m->deadlock)
+		snprintf(buf, n, "; DEADLOCK after %.3f s: %s", m->deadlock_after_s, m->cycle);
+	else if (m->workload == WL_DEADLOCK)
+		snprintf(buf, n, "; no deadlock");
+}
+
+/* Write the "race" and "deadlock" members (each after a comma). */
+static void stats_json_sync(FILE *f, const struct session *s, const struct timeline *tl,
+			    const struct cv_summary *m)
+{
+	const struct tl_deadlock *d = &tl->deadlock;
+	if (m->race)
+		fprintf(f, ",\"race\":{\"expected\":%llu,\"final\":%llu,\"lost\":%llu,\"marks\":%zu}",
+			(unsigned long long)m->race_expected, (unsigned long long)m->race_final,
+			(unsigned long long)m->race_lost, lanemarks_count(tl->race_marks));
+	if (!d->detected) {
+		fputs(",\"deadlock\":{\"detected\":false}", f);
+		return;
+	}
+	uint32_t kept = d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX;
+	fputs(",\"deadlock\":{\"detected\":true,\"cycle\":[", f);
+	for (uint32_t i = 0; i < kept; i++) {
+		char name[40];
+		size_t len = 0;
+		stats_put_lane(s, d->lanes[i], name, sizeof name, &len);
+		if (i)
+			fputc(',', f);
+		stats_json_string(f, name);
+	}
+	fputs("],\"locks\":[", f);
+	for (uint32_t i = 0; i < kept; i++) {
+		char lock[24];
+		fprintf(f, "%s", i ? "," : "");
+		stats_json_string(f, locks_name(d->locks[i], lock, sizeof lock));
+	}
+	fprintf(f, "],\"length\":%u,\"after_s\":%.6f,\"detect_s\":%.6f}", d->n,
+		m->deadlock_after_s, m->deadlock_detect_s);
 }

@@ -38,6 +38,14 @@ struct cv_summary {
 	double state_s[ST_COUNT]; /* thread-seconds in each state, over every lane */
 	double sample_hz;    /* the sampler's mean achieved rate, 0 = unknown */
 	struct tl_trace end; /* how it ended (exited, status, detached) */
+	/* race and deadlock workloads (tl->race, tl->deadlock) */
+	bool race;           /* the run reported the race counter */
+	uint64_t race_expected, race_final, race_lost;
+	bool deadlock;       /* a waits-for cycle was found */
+	uint32_t deadlock_n; /* lanes in it */
+	double deadlock_after_s;  /* when it formed, from the run's start */
+	double deadlock_detect_s; /* from forming to concviz acting on it */
+	char cycle[200];     /* "thread 1 waits for L2 held by thread 2, ..." */
 };
 
 /* Compute the summary of the run in tl described by s. */
@@ -68,5 +76,11 @@ void stats_describe_end(const struct tl_trace *tr, char *buf, size_t n);
 
 /* Write a JSON string literal (quoted, escaped) for s. */
 void stats_json_string(FILE *f, const char *s);
+
+/* Describe tl's deadlock into buf: "thread 1 waits for L2 held by thread 2,
+ * thread 2 waits for L1 held by thread 1" (arrows false), or "thread 1 → L2
+ * → thread 2 → L1 → thread 1" (arrows; "->" unless utf8). "" when none. */
+void stats_cycle_text(const struct session *s, const struct timeline *tl, bool arrows, bool utf8,
+		      char *buf, size_t n);
 
 #endif

@@ -14,13 +14,16 @@
  *
  * Spans of a task that fails are marked failed after the fact; they are at
  * the end of their lane, so fixing the prefix sums touches only the last few
- * blocks.
+ * blocks. Tasks failed to end a deadlock (FAIL_DEADLOCK, and those cancelled
+ * with them) keep their states: the wait in the cycle is what is drawn.
  */
 #include <errno.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include "locks.h"
+#include "racetally.h"
 #include "timeline.h"
 
 #define TL_MAX_INDEX (1u << 24)  /* lanes and tasks beyond this are malformed */
@@ -51,6 +54,8 @@ void timeline_free(struct timeline *tl)
 	arr_free(tl->lanes, tl->lanes_cap * sizeof *tl->lanes);
 	arr_free(tl->tasks, tl->tasks_cap * sizeof *tl->tasks);
 	transcript_free(&tl->out);
+	locks_free(tl);
+	racetally_free(tl);
 	memset(tl, 0, sizeof *tl);
 }
 
@@ -238,7 +243,11 @@ static int task_over(struct timeline *tl, struct tl_lane *ln, const struct cv_ev
 		tk->state = failed ? TASK_FAILED : TASK_DONE;
 		if (tk->lane == UINT32_MAX)
 			tk->lane = ev->lane;
-		if (failed && tk->t_begin >= 0)
+		/* a task cut short to end a deadlock did nothing wrong itself:
+		 * its spans keep their states (the deadlocked wait is drawn apart) */
+		bool cut = tk->reason == FAIL_DEADLOCK ||
+			   (tk->reason == FAIL_CANCELLED && tl->deadlock.detected);
+		if (failed && tk->t_begin >= 0 && !cut)
 			mark_failed(tl, ln, ev->task, tk->t_begin);
 		if (!failed && tk->t_begin >= 0) {
 			tl->stats.done_task_ns += (uint64_t)(t - tk->t_begin);
@@ -303,7 +312,7 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 	static const uint8_t state_of[EV_KIND_COUNT] = {
 		[EV_CPU] = ST_CPU, [EV_IO] = ST_IO, [EV_LOCK] = ST_LOCK, [EV_IDLE] = ST_IDLE,
 		[EV_POLL] = ST_POLL, [EV_CALLBACK] = ST_CALLBACK, [EV_READY] = ST_READY,
-		[EV_LOCK_WAIT] = ST_LOCK,
+		[EV_LOCK_WAIT] = ST_LOCK, [EV_LOCK_TAKE] = ST_CPU,
 	};
 	switch (ev->kind) {
 	case EV_LANE_START:
@@ -365,6 +374,28 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 	}
 }
 
+/* Show a lock or race event to the lock tracker and the race tally, and
+ * end the lane's lock wait when it does anything else (after apply). */
+static int track(struct timeline *tl, const struct cv_event *ev, int64_t t)
+{
+	switch (ev->kind) {
+	case EV_LOCK_WAIT: case EV_LOCK_TAKE: case EV_LOCK_FREE:
+		return locks_event(tl, ev, t);
+	case EV_RACE:
+		return racetally_event(tl, ev, t);
+	case EV_MARK:
+		return ev->aux == MARK_DEADLOCK ? locks_event(tl, ev, t) : 0;
+	case EV_CPU: case EV_IO: case EV_LOCK: case EV_IDLE: case EV_POLL: case EV_CALLBACK:
+	case EV_READY: case EV_TASK_BEGIN: case EV_TASK_END: case EV_TASK_FAIL:
+	case EV_LANE_END: case EV_LANE_CRASH:
+		if (tl->lanes[ev->lane].wait_lock != TL_NO_LOCK)
+			locks_lane_moved(tl, ev->lane);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
 /* Add one event, without keeping it among the recent ones. */
 static int add_one(struct timeline *tl, const struct cv_event *ev)
 {
@@ -392,6 +423,8 @@ static int add_one(struct timeline *tl, const struct cv_event *ev)
 	if (t > tl->stats.t_last)
 		tl->stats.t_last = t;
 	int rc = apply(tl, ln, ev, t);
+	if (rc == 0)
+		rc = track(tl, ev, t);
 	if (rc == 0)
 		tl->stats.events++;
 	return rc;
@@ -723,4 +756,10 @@ const char *timeline_state_name(int state)
 		"ready",
 	};
 	return state >= 0 && state < ST_COUNT ? names[state] : "?";
+}
+
+/* Return the name of a display state in a run with or without the GIL. */
+const char *timeline_state_name_in(int state, bool gil)
+{
+	return state == ST_LOCK && !gil ? "lock-wait" : timeline_state_name(state);
 }

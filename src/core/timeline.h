@@ -71,22 +71,27 @@ struct tl_lane {
 	/* statistics, ns per state as it happened, counted when a span closes */
 	uint64_t ns[ST_COUNT];
 	uint32_t done, failed;
-	/* locks (EV_LOCK_WAIT / TAKE / FREE): what the lane waits for now */
+	/* locks (EV_LOCK_WAIT / TAKE / FREE, locks.h): what the lane waits for now */
 	uint32_t wait_lock;   /* lock id it waits for, TL_NO_LOCK when none */
-	uint32_t wait_holder; /* holder lane + 1 as the event said, 0 = unknown */
+	uint32_t wait_holder; /* holder lane + 1 as the event said, 0 = unknown
+	                         (locks_holder() says who holds it now) */
 	int64_t wait_since;   /* when that wait began */
-	bool deadlocked;      /* in the waits-for cycle of tl->deadlock */
+	bool deadlocked;      /* in the waits-for cycle of tl->deadlock (stays set
+	                         after the wait ends: the run was cut there) */
 };
 
 #define TL_NO_LOCK UINT32_MAX
 #define TL_CYCLE_MAX 16  /* lanes of a deadlock cycle kept */
 
 /* A deadlock: a cycle in the waits-for graph of the lock events (filled by
- * the timeline as events arrive; the same on a live run and a replay). */
+ * the timeline as events arrive, locks.h; the same on a live run and a
+ * replay). Only the first cycle of a run is kept. */
 struct tl_deadlock {
 	bool detected;
-	int64_t t_formed;     /* when the last wait of the cycle began */
-	int64_t t_detected;   /* the event time at which the timeline saw it */
+	int64_t t_formed;     /* when the last wait of the cycle began (the event
+	                         that closed it) */
+	int64_t t_detected;   /* when concviz acted on it (MARK_DEADLOCK; until that
+	                         mark, or without one, t_formed) */
 	uint32_t n;           /* lanes in the cycle (<= TL_CYCLE_MAX kept) */
 	uint32_t lanes[TL_CYCLE_MAX]; /* lanes[i] waits for locks[i], held by lanes[i+1] */
 	uint32_t locks[TL_CYCLE_MAX];
@@ -96,8 +101,10 @@ struct tl_deadlock {
  * updates lost, and when the first loss was seen. */
 struct tl_race {
 	bool known;           /* the run is a race run and reported its counter */
-	uint64_t expected, final, lost;
+	uint64_t expected, final, lost; /* final: the counter now, or at the end;
+	                         lost: moments seen so far, exact once ended */
 	int64_t t_first_loss; /* -1 when none */
+	bool ended;           /* the final report came: final and lost are exact */
 };
 
 /* A traced program (mode trace), from the tracer's marks (event.h). */
@@ -116,6 +123,8 @@ struct tl_trace {
 	uint32_t last_signal;
 	bool escalated;       /* SIGKILL after the grace period */
 };
+struct locks;      /* locks.h */
+struct lanemarks;  /* lanemarks.h */
 
 /* What the timeline knows about one task. */
 struct tl_task {
@@ -162,6 +171,8 @@ struct timeline {
 	struct tl_race race;
 	struct tl_trace trace;
 	struct transcript out;   /* a traced program's output (EV_OUTPUT) */
+	struct locks *locks;            /* lock holders and waits (locks.h), or NULL */
+	struct lanemarks *race_marks;   /* lost-update moments (racetally.h), or NULL */
 	struct cv_event recent[TL_RECENT]; /* ring of the newest events */
 	uint64_t nrecent;       /* total ever added to recent */
 };
@@ -216,7 +227,11 @@ void timeline_lane_stats(const struct timeline *tl, size_t l, uint64_t ns[ST_COU
 size_t timeline_recent_count(const struct timeline *tl);
 const struct cv_event *timeline_recent(const struct timeline *tl, size_t i);
 
-/* Return the short name of a display state ("cpu", "io", "gil"). */
+/* Return the short name of a display state ("cpu", "io", "gil-wait"). */
 const char *timeline_state_name(int state);
+
+/* The same for a run with or without the emulated GIL: without it, ST_LOCK
+ * is "lock-wait" (a mutex, an async lock, a futex), with it "gil-wait". */
+const char *timeline_state_name_in(int state, bool gil);
 
 #endif

@@ -106,6 +106,12 @@ wait_for gantt-async-cpu "$DONE" 120 && shoot gantt-async-cpu
 start gantt-threads-gil-cpu run --mode threads --workload cpu --gil
 wait_for gantt-threads-gil-cpu "$DONE" 120 && shoot gantt-threads-gil-cpu
 
+start gantt-threads-race run --workload race
+wait_for gantt-threads-race "$DONE" 60 && shoot gantt-threads-race
+
+start gantt-threads-deadlock run --workload deadlock
+wait_for gantt-threads-deadlock "$DONE" 60 && shoot gantt-threads-deadlock
+
 start compare run --tasks 40 --latency 30 --jitter 30 --cpu-size 20000000
 if wait_for compare "$DONE"; then
 	# each key starts a run; wait for its header (mode, workload) to say DONE

@@ -41,7 +41,7 @@ assert xs, "no complete events"
 tracks = {}
 for e in xs:
     assert e["tid"] in tids, e
-    assert e["name"] in ("cpu", "io", "gil-wait", "queued", "poll", "callback"), e
+    assert e["name"] in ("cpu", "io", "gil-wait", "lock-wait", "ready", "queued", "poll", "callback"), e
     assert e["cat"] == e["name"] and e["pid"] == 1 and e["dur"] >= 0, e
     tracks.setdefault(e["tid"], []).append((e["ts"], e["dur"]))
 for tid, spans in tracks.items():

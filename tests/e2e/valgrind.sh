@@ -1,6 +1,7 @@
 #!/bin/sh
-# valgrind.sh - a short run of each mode, a traced program, and the recording tools, under
-# valgrind memcheck: no invalid access and nothing definitely lost.
+# valgrind.sh - a short run of each mode (io, cpu; race and deadlock in the
+# concurrent modes), a traced program, and the recording tools, under valgrind memcheck: no
+# invalid access and nothing definitely lost.
 # Usage: BIN=./concviz sh tests/e2e/valgrind.sh   (make valgrind)
 set -u
 BIN=${BIN:-./concviz}
@@ -20,6 +21,12 @@ for m in seq threads async procs; do
 	check "$BIN" run --no-ui --mode $m --workload cpu --tasks 4 --cpu-size 200000
 done
 check "$BIN" run --no-ui --mode threads --gil --workload cpu --tasks 4 --cpu-size 2000000
+for m in threads async procs; do
+	check "$BIN" run --no-ui --mode $m --workload race --tasks 2
+	check "$BIN" run --no-ui --mode $m --workload deadlock --tasks 2
+done
+check "$BIN" run --no-ui --mode threads --workload race --tasks 2 --lock
+check "$BIN" run --no-ui --mode procs --workload deadlock --tasks 2 --lock-order
 check "$BIN" run --no-ui --mode threads --workload io --tasks 12 --latency 5 --fail-rate 0.5 --record "$tmp/r.cvz"
 check "$BIN" show "$tmp/r.cvz" --width 100
 check "$BIN" stats "$tmp/r.cvz" --json

@@ -33,8 +33,9 @@ want "$(grep -o -- "--[a-z][a-z-]*" "$TMPD/runhelp" | sort -u | grep -v -- --opt
 want "--mode --workload --no-ui" concviz --
 want "seq threads async procs" concviz run --mode ""
 never "trace" concviz run --mode ""
-want "io cpu" concviz --workload ""
-want "both" concviz bench --workload ""
+want "io cpu race deadlock" concviz --workload ""
+want "both race deadlock" concviz bench --workload ""
+want "--lock --lock-order" concviz run --lo
 never "--mode" concviz bench --
 want "chrome csv" concviz export x.cvz --format ""
 want "gantt compare loop log" concviz show x.cvz --view ""

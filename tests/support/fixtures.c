@@ -404,6 +404,123 @@ int fixture_trace(struct session *s, struct timeline *tl)
 	return fx_finish(&f, s, tl);
 }
 
+/* Add lanes "thread 1".."thread n" and ntasks tasks all named name; 0 or
+ * -ENOMEM (then s is freed). */
+static int fx_threads(struct session *s, int n, uint32_t ntasks, const char *name1)
+{
+	char name[32];
+	int rc = 0;
+	for (int l = 0; l < n && !rc; l++) {
+		snprintf(name, sizeof name, "thread %d", l + 1);
+		rc = session_add_lane(s, name, LANE_WORKER) < 0 ? -ENOMEM : 0;
+	}
+	char **names = calloc(ntasks, sizeof *names);
+	if (!rc && !names)
+		rc = -ENOMEM;
+	for (uint32_t i = 0; !rc && i < ntasks; i++)
+		names[i] = (char *)name1;
+	if (!rc)
+		rc = session_set_tasks(s, names, ntasks);
+	free(names);
+	if (rc)
+		session_free(s);
+	return rc;
+}
+
+/* threads x3, race, 6 tasks of 100 increments (200 ms each, two per
+ * thread); 14 lost-update moments, final 586 of 600. */
+int fixture_race(struct session *s, struct timeline *tl)
+{
+	static const double loss_ms[3][5] = {
+		{ 23, 57, 180, 260, 330 }, { 41, 42, 150, 275, 390 }, { 90, 210, 300, 301, 0 },
+	};
+	struct cv_params p;
+	params_default(&p);
+	p.mode = MODE_THREADS;
+	p.workload = WL_RACE;
+	p.workers = 3;
+	p.tasks = 6;
+	int rc = fx_session(s, &p);
+	if (rc || (rc = fx_threads(s, 3, 6, "counter +100")) < 0)
+		return rc;
+	struct fx f = { 0 };
+	uint64_t value = 0, lost = 0;
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_RACE, RACE_PLAN, 0, 600);
+	fx_ev(&f, 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	for (uint32_t l = 0; l < 3; l++) {
+		double t = 1 + 0.3 * l;
+		fx_ev(&f, t, l, CV_NO_TASK, EV_LANE_START, 0, 0, 0);
+		for (uint32_t k = l; k < 6; k += 3) {
+			fx_ev(&f, t, l, k, EV_TASK_BEGIN, 0, 0, 0);
+			fx_ev(&f, t, l, k, EV_CPU, 0, 0, 0);
+			for (int m = 0; m < 5; m++) {
+				double at = loss_ms[l][m];
+				if (at > t && at < t + 200) {
+					fx_ev(&f, at, l, k, EV_RACE, RACE_LOSS, (l + 1) % 3 + 1,
+					      (uint64_t)(at * 1.5));
+					lost++;
+				}
+			}
+			t += 200;
+			value += 100;
+			fx_ev(&f, t, l, k, EV_RACE, RACE_VALUE, 100, value - lost);
+			fx_ev(&f, t, l, k, EV_TASK_END, 0, 190000, 0);
+			fx_ev(&f, t, l, CV_NO_TASK, EV_IDLE, 0, 0, 0);
+		}
+		fx_ev(&f, t + 0.5, l, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	}
+	fx_ev(&f, 402, 0, CV_NO_TASK, EV_RACE, RACE_FINAL, 600, 600 - lost);
+	fx_ev(&f, 402, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
+/* threads x3, deadlock, 3 tasks: thread 1 takes L1, thread 2 takes L2,
+ * thread 3 waits for L1; at 151 ms threads 1 and 2 wait for each other's
+ * lock; concviz sees it 2 ms later and ends the run a second after. */
+int fixture_deadlock(struct session *s, struct timeline *tl)
+{
+	struct cv_params p;
+	params_default(&p);
+	p.mode = MODE_THREADS;
+	p.workload = WL_DEADLOCK;
+	p.workers = 3;
+	p.tasks = 3;
+	int rc = fx_session(s, &p);
+	if (rc || (rc = fx_threads(s, 3, 3, "L1 then L2")) < 0)
+		return rc;
+	memcpy(s->tasks[1], "L2 then L1", sizeof "L2 then L1");   /* same length */
+	struct fx f = { 0 };
+	const uint32_t NT = CV_NO_TASK;
+	fx_ev(&f, 0.5, 0, NT, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	for (uint32_t l = 0; l < 3; l++) {
+		double t = 1 + 0.2 * l;
+		fx_ev(&f, t, l, NT, EV_LANE_START, 0, 0, 0);
+		fx_ev(&f, t, l, l, EV_TASK_BEGIN, 0, 0, 0);
+		fx_ev(&f, t, l, l, EV_CPU, 0, 0, 0);
+		if (l < 2) {                              /* takes its first lock, then I/O */
+			fx_ev(&f, t + 0.1, l, l, EV_LOCK_TAKE, 0, l, 0);
+			fx_ev(&f, t + 0.1, l, l, EV_IO, 0, 0, 0);
+		} else {                                  /* L1 is thread 1's */
+			fx_ev(&f, t + 0.1, l, l, EV_LOCK_WAIT, 0, 0, 1);
+		}
+	}
+	fx_ev(&f, 151, 0, 0, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 151, 0, 0, EV_LOCK_WAIT, 0, 1, 2);
+	fx_ev(&f, 151.2, 1, 1, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 151.2, 1, 1, EV_LOCK_WAIT, 0, 0, 1);
+	fx_ev(&f, 153, 0, NT, EV_MARK, 0, MARK_DEADLOCK, 2);
+	for (uint32_t l = 0; l < 3; l++) {
+		double t = 1153 + 0.1 * l;
+		if (l < 2)
+			fx_ev(&f, t, l, l, EV_LOCK_FREE, 0, l, 0);
+		fx_ev(&f, t, l, l, EV_TASK_FAIL, 0, l < 2 ? FAIL_DEADLOCK : FAIL_CANCELLED, 0);
+		fx_ev(&f, t, l, NT, EV_IDLE, 0, 0, 0);
+		fx_ev(&f, t + 0.2, l, NT, EV_LANE_END, 0, 0, 0);
+	}
+	fx_ev(&f, 1154, 0, NT, EV_MARK, 0, MARK_RUN_END, 0);
+	return fx_finish(&f, s, tl);
+}
+
 /* Free what a fixture built. */
 void fixture_free(struct session *s, struct timeline *tl)
 {

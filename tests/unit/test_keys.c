@@ -27,7 +27,8 @@ static void test_live_keys(void **state)
 		{ '0', ACT_MODE_SEQ }, { 'w', ACT_WORKLOAD }, { 'g', ACT_GIL },
 		{ '+', ACT_ZOOM_IN }, { '=', ACT_ZOOM_IN }, { '-', ACT_ZOOM_OUT },
 		{ KEYS_LEFT, ACT_PAN_LEFT }, { KEYS_RIGHT, ACT_PAN_RIGHT },
-		{ 'h', ACT_PAN_LEFT }, { 'l', ACT_PAN_RIGHT },
+		{ 'l', ACT_LOCK }, { 'h', ACT_NONE }, { 'H', ACT_NONE }, { 'L', ACT_NONE },
+		{ KEYS_SLEFT, ACT_PAN_LEFT }, { KEYS_SRIGHT, ACT_PAN_RIGHT },
 		{ KEYS_UP, ACT_SCROLL_UP }, { KEYS_DOWN, ACT_SCROLL_DOWN },
 		{ 'k', ACT_SCROLL_UP }, { 'j', ACT_SCROLL_DOWN },
 		{ KEYS_PGUP, ACT_PAGE_UP }, { KEYS_PGDN, ACT_PAGE_DOWN },
@@ -54,8 +55,8 @@ static void test_replay_keys(void **state)
 		{ ' ', ACT_PAUSE }, { '<', ACT_SPEED_DOWN }, { '>', ACT_SPEED_UP },
 		{ '.', ACT_STEP }, { KEYS_HOME, ACT_SEEK_START }, { KEYS_END, ACT_SEEK_END },
 		{ KEYS_LEFT, ACT_SCRUB_BACK }, { KEYS_RIGHT, ACT_SCRUB_FWD },
-		{ 'h', ACT_SCRUB_BACK }, { 'l', ACT_SCRUB_FWD }, { 'H', ACT_PAN_LEFT },
-		{ KEYS_SRIGHT, ACT_PAN_RIGHT }, { '+', ACT_ZOOM_IN },
+		{ 'h', ACT_NONE }, { 'l', ACT_LOCK }, { 'H', ACT_NONE }, { KEYS_SLEFT, ACT_PAN_LEFT },
+		{ KEYS_SRIGHT, ACT_PAN_RIGHT }, { '+', ACT_ZOOM_IN }, { 'w', ACT_WORKLOAD },
 		{ '\t', ACT_NEXT_VIEW }, { '?', ACT_HELP }, { 'q', ACT_QUIT },
 		{ '2', ACT_MODE_ASYNC }, { 'R', ACT_RECORD },
 	};
@@ -95,6 +96,8 @@ static void test_live_only_and_names(void **state)
 	assert_true(keys_live_only(ACT_MODE_PROCS));
 	assert_true(keys_live_only(ACT_RECORD));
 	assert_true(keys_live_only(ACT_RERUN));
+	assert_true(keys_live_only(ACT_LOCK));
+	assert_true(keys_live_only(ACT_WORKLOAD));
 	assert_false(keys_live_only(ACT_ZOOM_IN));
 	assert_false(keys_live_only(ACT_SEEK_END));
 	for (int a = 0; a < ACT_COUNT; a++)

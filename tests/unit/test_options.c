@@ -139,6 +139,45 @@ static void test_cpu_default_tasks(void **state)
 	params_free(&p);
 }
 
+/* race and deadlock: their default task counts; --lock and --lock-order
+ * only with the workload they apply to (else usage, naming the option). */
+static void test_race_deadlock(void **state)
+{
+	(void)state;
+	struct cv_params p;
+	char err[256];
+	assert_int_equal(parse(&p, err, sizeof err, "--workload", "race", NULL), 0);
+	assert_int_equal(p.workload, WL_RACE);
+	assert_int_equal(p.tasks, 10);
+	assert_false(p.lock);
+	params_free(&p);
+	assert_int_equal(parse(&p, err, sizeof err, "--lock", "--workload=race", "--tasks", "3", NULL), 0);
+	assert_true(p.lock);
+	assert_int_equal(p.tasks, 3);
+	params_free(&p);
+	assert_int_equal(parse(&p, err, sizeof err, "--workload", "deadlock", "--lock-order", NULL), 0);
+	assert_int_equal(p.workload, WL_DEADLOCK);
+	assert_int_equal(p.tasks, 4);
+	assert_true(p.lock_order);
+	assert_false(p.lock);
+	params_free(&p);
+	static const char *const bad[][3] = {
+		{ "--lock", NULL, "use it with --workload race" },
+		{ "--lock", "--workload=deadlock", "use it with --workload race" },
+		{ "--lock-order", "--workload=race", "use it with --workload deadlock" },
+		{ "--lock-order", "--workload=cpu", "use it with --workload deadlock" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(parse(&p, err, sizeof err, (char *)bad[i][0], (char *)bad[i][1], NULL), 2);
+		assert_non_null(strstr(err, bad[i][0]));
+		assert_non_null(strstr(err, bad[i][2]));
+		assert_memory_equal(err, "concviz: ", 9);
+		assert_false(p.lock || p.lock_order);   /* the defaults again */
+	}
+	assert_int_equal(parse(&p, err, sizeof err, "--lock=1", "--workload=race", NULL), 2);
+	assert_non_null(strstr(err, "--lock takes no value"));
+}
+
 /* Whole-number options: words, signs, fractions, blanks, hex, overflow, range. */
 static void test_bad_whole_numbers(void **state)
 {
@@ -278,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_all_options_space),
 		cmocka_unit_test(test_all_options_equals),
 		cmocka_unit_test(test_cpu_default_tasks),
+		cmocka_unit_test(test_race_deadlock),
 		cmocka_unit_test(test_bad_whole_numbers),
 		cmocka_unit_test(test_bad_real_numbers),
 		cmocka_unit_test(test_bad_names),

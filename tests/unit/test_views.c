@@ -23,7 +23,7 @@
 
 #define GOLDEN_DIR "tests/golden"
 
-enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_TRACE };
+enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_TRACE, FX_RACE, FX_DEADLOCK };
 
 struct scene {
 	struct session s;
@@ -65,6 +65,8 @@ static void scene_init(struct scene *sc, enum fx_id id)
 	int rc = id == FX_THREADS_IO ? fixture_threads_io(&sc->s, &sc->tl)
 		 : id == FX_ASYNC_IO ? fixture_async_io(&sc->s, &sc->tl)
 		 : id == FX_TRACE ? fixture_trace(&sc->s, &sc->tl)
+		 : id == FX_RACE ? fixture_race(&sc->s, &sc->tl)
+		 : id == FX_DEADLOCK ? fixture_deadlock(&sc->s, &sc->tl)
 				     : fixture_gil_cpu(&sc->s, &sc->tl);
 	assert_int_equal(rc, 0);
 	view_state_init(&sc->vs);
@@ -198,6 +200,120 @@ static void test_gantt_gil(void **state)
 	scene_free(&sc);
 }
 
+/* Gantt of the race run: the counter's line (expected, final, lost), the
+ * lost-update marks on the lanes, the legend; the detail line of a mark;
+ * the same in ASCII. */
+static void test_gantt_race(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_RACE);
+	assert_int_equal(sc.tl.race.lost, 14);
+	assert_int_equal(sc.tl.race.final, 586);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "race 6 tasks"));
+	assert_non_null(strstr(t, "shared counter, no lock"));
+	assert_non_null(strstr(t, "counter: expected 600, final 586, lost 14 updates (2%)"));
+	assert_non_null(strstr(t, "! lost update"));
+	assert_non_null(strstr(t, "█!█"));
+	golden("gantt_race", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	assert_non_null(strstr(t, "counter 586 of 600: 14 updates lost"));  /* the summary */
+	golden("gantt_race", 120, 40, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 80, 24, false);
+	assert_non_null(strstr(t, "#*#"));
+	assert_non_null(strstr(t, "* lost update"));
+	free(t);
+	/* the detail line of thread 1 at 23 ms: the mark, who read it too */
+	char buf[512];
+	sc.vs.span_ns = 4000000;
+	assert_true(view_detail(&sc.ctx, 0, 23000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "lost update: read 34, which thread 2 read too"));
+	/* live, before the run's first report: no figures yet, no deadlock talk */
+	struct session s2;
+	struct timeline tl2;
+	struct cv_params p;
+	params_default(&p);
+	p.workload = WL_RACE;
+	assert_int_equal(session_init(&s2, &p), 0);
+	timeline_init(&tl2, 1000);
+	struct view_ctx live = sc.ctx;
+	live.s = &s2;
+	live.tl = &tl2;
+	live.done = false;
+	live.live = true;
+	struct canvas c;
+	assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+	view_draw(&c, VIEW_GANTT, &live);
+	char *buf2 = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf2, &len);
+	canvas_print(f, &c, false);
+	fclose(f);
+	assert_non_null(strstr(buf2, "counter: starting"));
+	assert_null(strstr(buf2, "deadlock"));
+	free(buf2);
+	canvas_free(&c);
+	timeline_free(&tl2);
+	session_free(&s2);
+	/* the log names it */
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	assert_non_null(strstr(t, "run          race        -      final 586 after 600 increments: 14 lost"));
+	assert_non_null(strstr(t, "added 100; the counter is"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Gantt of the deadlocked run: the cycle named in the header, the two
+ * lanes' deadlocked waits drawn apart (⊗), the third lane's ordinary wait
+ * behind them (╳), the detail line of each wait. */
+static void test_gantt_deadlock(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_DEADLOCK);
+	assert_true(sc.tl.deadlock.detected);
+	char *t = render(&sc, VIEW_GANTT, 80, 24, true);
+	assert_non_null(strstr(t, "2 locks, opposite orders"));
+	assert_non_null(strstr(t, "DEADLOCK thread 1 → L2 → thread 2 → L1 → thread 1"));
+	assert_non_null(strstr(t, "⊗⊗⊗"));
+	assert_non_null(strstr(t, "╳╳╳"));
+	assert_non_null(strstr(t, "⊗ deadlocked"));
+	assert_null(strstr(t, "✗"));                     /* cut short, not failed on their own */
+	golden("gantt_deadlock", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 120, 40, true);
+	assert_non_null(strstr(t, "DEADLOCK thread 1 waits for L2 held by thread 2, thread 2 waits for "
+			       "L1 held by thread 1 (seen in 2 ms, run ended)"));
+	golden("gantt_deadlock", 120, 40, t);
+	free(t);
+	t = render(&sc, VIEW_GANTT, 80, 24, false);
+	assert_non_null(strstr(t, "DEADLOCK thread 1 -> L2 -> thread 2 -> L1 -> thread 1"));
+	assert_non_null(strstr(t, "DDD"));
+	free(t);
+	char buf[512];
+	assert_true(view_detail(&sc.ctx, 0, 500000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "lock-wait"));
+	assert_non_null(strstr(buf, "DEADLOCK: waits for L2 held by thread 2"));
+	assert_non_null(strstr(buf, "FAILED: deadlock"));
+	assert_true(view_detail(&sc.ctx, 2, 500000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "| waits for L1 held by thread 1"));
+	assert_non_null(strstr(buf, "FAILED: cancelled"));
+	assert_true(view_detail(&sc.ctx, 1, 100000000, buf, sizeof buf));
+	assert_null(strstr(buf, "waits"));               /* its I/O, holding L2 */
+	t = render(&sc, VIEW_LOG, 120, 40, true);
+	assert_non_null(strstr(t, "deadlock found: 2 lanes wait for each other"));
+	assert_non_null(strstr(t, "waits for L1 held by thread 1"));
+	free(t);
+	/* a narrow screen: the short form */
+	t = render(&sc, VIEW_GANTT, 40, 12, true);
+	assert_non_null(strstr(t, "DEADLOCK 2 lanes wait for each other"));
+	free(t);
+	scene_free(&sc);
+}
+
 /* Gantt of the async run: loop lane with poll and callbacks, queued tasks. */
 static void test_gantt_async(void **state)
 {
@@ -311,7 +427,8 @@ static void test_help(void **state)
 	static const char *const must[] = { "threads/async/procs/seq", "workload", "GIL", "zoom",
 					    "pan", "scroll lanes", "fit", "pause", "rerun", "next view",
 					    "record", "details", "quit", "slower / faster", "step",
-					    "seek", "scrub", "gil wait", "callback", "failed" };
+					    "seek", "scrub", "lock", "callback", "failed",
+					    "deadlocked", "lost update" };
 	for (size_t i = 0; i < sizeof must / sizeof *must; i++)
 		if (!strstr(t, must[i]))
 			fail_msg("help at 80x24 lacks '%s':\n%s", must[i], t);
@@ -608,6 +725,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gantt_threads_io), cmocka_unit_test(test_gantt_gil),
 		cmocka_unit_test(test_gantt_async),      cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_gantt_race),       cmocka_unit_test(test_gantt_deadlock),
 		cmocka_unit_test(test_loop),             cmocka_unit_test(test_log),
 		cmocka_unit_test(test_help),             cmocka_unit_test(test_tiny_sizes),
 		cmocka_unit_test(test_ascii),            cmocka_unit_test(test_hit_detail),
