@@ -150,11 +150,26 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
 
+# The SDK's test tools: the harness that runs a program with the transport
+# and dumps what came back, and a C program built against concviz.h the way
+# a user builds one (-I the header's folder, no library, no flag).
+SDK_DUMP  := $(BUILD)/sdk/sdk_dump
+SDK_CPROG := $(BUILD)/sdk/cprog
+SDK_TOOLS := $(SDK_DUMP) $(SDK_CPROG)
+$(SDK_DUMP): tests/sdk/sdk_dump.c $(LIB) | test-deps
+	@mkdir -p $(@D)
+	$(SAY) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
+$(SDK_CPROG): tests/sdk/cprog.c engines/sdk/concviz.h
+	@mkdir -p $(@D)
+	$(SAY) CC $<
+	$(Q)$(CC) -std=c99 -O2 -Wall -Wextra -Werror -Iengines/sdk -o $@ $<
+
 # Unit tests, then end-to-end tests of the real binary; one summary line.
 # Shell tests: the tree's layers, the man page and completion, then the
 # end-to-end tests of the real binary.
 SHELL_TESTS = $(wildcard tests/layout/test_*.sh tests/e2e/test_*.sh)
-test: test-deps $(BIN) $(TESTS)
+test: test-deps $(BIN) $(TESTS) $(SDK_TOOLS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(SHELL_TESTS))
 
 unit: test-deps $(TESTS)
