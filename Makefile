@@ -19,10 +19,13 @@ DEB_libuv    := libuv1-dev
 DEB_libzstd  := libzstd-dev
 DEB_cmocka   := libcmocka-dev
 # commands the tests drive -> Debian package
-TEST_TOOLS   := tmux python3 groff
+TEST_TOOLS   := tmux python3 groff g++
 DEB_tmux     := tmux
 DEB_python3  := python3
 DEB_groff    := groff-base
+# Debian packages the tests need that bring no command: the Python
+# libraries of the SDK's lesson-like test programs (tests/sdk)
+TEST_DEBS    := python3-aiohttp python3-requests
 
 # Quiet build lines ("  CC  src/ring.c"); `make V=1` shows the commands.
 Q  := $(if $(V),,@)
@@ -105,6 +108,7 @@ deps:
 	$(call ensure_pkgs,$(PKGS),)
 test-deps: deps
 	$(call ensure_pkgs,cmocka,$(TEST_TOOLS))
+	$(call ensure_debs,$(TEST_DEBS))
 
 # Compiler flags of the libraries, written once the libraries are there.
 ifeq ($(filter clean uninstall deps test-deps,$(MAKECMDGOALS)),)

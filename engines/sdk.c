@@ -345,6 +345,9 @@ static int shard_make(struct sdk *s, struct sdk_shard *sh, uint64_t now)
 		if (pread(sh->fd, b, sizeof b, 0) != (ssize_t)sizeof b)
 			goto bad;
 		rc = sdk_wire_header(b, &h);
+	} else if (st.st_size >= 8) {   /* producers size the file before the magic */
+		if (pread(sh->fd, b, 8, 0) != 8 || memcmp(b, "\0\0\0\0\0\0\0\0", 8))
+			goto bad;
 	}
 	if (rc == -EAGAIN) {
 		if (now <= sh->seen + SDK_PENDING_NS)
