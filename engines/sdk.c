@@ -410,7 +410,9 @@ static int shard_read(struct sdk *s, struct sdk_shard *sh, uint64_t cut, uint64_
 		add_sat(&s->dropped, dropped - sh->dropped);
 		sh->dropped = dropped;
 	}
+#ifndef __SANITIZE_THREAD__     /* TSan does not model fences (and sees no pread) */
 	atomic_thread_fence(memory_order_acquire);
+#endif
 	uint64_t from = sh->tail;
 	bool stop = false;
 	int rc = SH_KEEP;
@@ -496,7 +498,8 @@ static int key_cmp(const void *a, const void *b)
 /* Hand the batch to fn in time order; returns how many. */
 static long batch_deliver(struct sdk *s, sdk_fn fn, void *ctx)
 {
-	qsort(s->keys, s->nbatch, sizeof *s->keys, key_cmp);
+	if (s->nbatch > 1)
+		qsort(s->keys, s->nbatch, sizeof *s->keys, key_cmp);
 	for (size_t i = 0; i < s->nbatch; i++)
 		fn(ctx, &s->batch[s->keys[i].i]);
 	long n = (long)s->nbatch;

@@ -381,11 +381,15 @@ static __attribute__((noinline, unused)) void cvz__utf8_fix(char *s, unsigned n)
 /* Copy name into a record's name field; returns its length. */
 static inline unsigned cvz__name(char *dst, const char *src)
 {
-	unsigned n = 0, hi = 0;
-	if (src)
-		for (; n < CVZ_WIRE_NAME && src[n]; n++)
-			hi |= (unsigned char)(dst[n] = src[n]);
-	if (n == CVZ_WIRE_NAME && src[n]) {     /* too long: cut, mark with "…" */
+	unsigned n = 0, hi = 0, cut = 0;
+	for (; src && src[n]; n++) {
+		if (n == CVZ_WIRE_NAME) {
+			cut = 1;
+			break;
+		}
+		hi |= (unsigned char)(dst[n] = src[n]);
+	}
+	if (cut) {                      /* too long: cut, mark with "…" */
 		n = CVZ_WIRE_NAME - 3;
 		while (n > 0 && ((unsigned char)dst[n] & 0xc0) == 0x80)
 			n--;

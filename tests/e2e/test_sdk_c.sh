@@ -93,9 +93,13 @@ run_c exit
 checks c-exit "$T/exit.jsonl"
 
 # --- the directory ----------------------------------------------------------------
-left=$(ls -d /dev/shm/concviz-sdk.* "${TMPDIR:-/tmp}"/concviz-sdk.* 2>/dev/null | while read -r d; do
-	[ -O "$d" ] && echo "$d"; done | head -n 1)
-[ -z "$left" ] && pass "no transport directory left behind" || fail "left behind: $left"
+left=$(cat "$T"/*.jsonl | python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    o = json.loads(line)
+    if "summary" in o and os.path.exists(o["dir"]):
+        print(o["dir"])')
+[ -z "$left" ] && pass "every run removed its transport directory" || fail "left behind: $left"
 mkdir "$T/base"
 if timeout -k 5 60 "$DUMP" --json "$T/b.jsonl" --base "$T/base" -- "$CPROG" basic >/dev/null &&
 	[ -z "$(ls -A "$T/base")" ] && grep -q '"summary":true' "$T/b.jsonl"; then

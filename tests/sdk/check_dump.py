@@ -8,6 +8,7 @@ tests/e2e/test_sdk_c.sh and test_sdk_python.sh).
 """
 import collections
 import json
+import os
 import sys
 
 failed = 0
@@ -47,7 +48,8 @@ class Dump:
         check(s is not None, what + ": the harness wrote its summary")
         check(s["rejected"] == 0 and s["refused"] == 0,
               "%s: nothing rejected (%d) or refused (%d)" % (what, s["rejected"], s["refused"]))
-        check(s["shards_left"] == 0, what + ": every shard read and removed")
+        check(s["shards_left"] == 0 and not os.path.exists(s["dir"]),
+              what + ": every shard read, the directory removed")
 
     def task_lane_pids(self, prefix):
         return collections.Counter(self.lanes[t["lane"]]["pid"] for t in self.named(prefix))
@@ -221,7 +223,8 @@ def py_hostile(d, expected):
     ghost = [t for t in d.tasks if t["name"] == "ghost task"]
     check(len(ghost) == 1 and ghost[0]["reason"] == "cancelled",
           "a task of a thread that does not exist ends cancelled")
-    check(s["shards_left"] == 0 and s["status"] == 0, "nothing left, the program ended normally")
+    check(s["shards_left"] == 0 and not os.path.exists(s["dir"]) and s["status"] == 0,
+          "nothing left, the program ended normally")
 
 
 SCENARIOS = {

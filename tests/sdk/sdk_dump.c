@@ -18,7 +18,8 @@
  *                   ns spent per state, tasks done and failed
  *   {"task":..}     each task: name, lane, state, reason, queued/begin/end
  *   {"summary":..}  records, dropped, rejected, the map's counts, the
- *                   timeline's done / failed / cancelled, CMD's exit status
+ *                   timeline's done / failed / cancelled, CMD's exit status,
+ *                   the directory (removed by then)
  *
  * Exit status: CMD's (128 + signal when it was killed); 2 for usage, 1
  * when the harness itself failed.
@@ -168,13 +169,15 @@ static void dump_report(struct dump *d, struct sdk *sdk, int status)
 	fprintf(d->out, "{\"summary\":true,\"records\":%llu,\"dropped\":%llu,\"rejected\":%llu,"
 		"\"tasks\":%llu,\"open\":%llu,\"done\":%llu,\"failed\":%llu,\"cancelled\":%llu,"
 		"\"lanes\":%llu,\"unmatched\":%llu,\"refused\":%llu,\"tl_done\":%u,\"tl_failed\":%u,"
-		"\"tl_cancelled\":%u,\"shards_left\":%zu,\"status\":%d}\n",
+		"\"tl_cancelled\":%u,\"shards_left\":%zu,\"status\":%d,\"dir\":",
 		(unsigned long long)d->records, (unsigned long long)sdk_dropped(sdk),
 		(unsigned long long)sdk_rejected(sdk), (unsigned long long)ms.tasks,
 		(unsigned long long)ms.open, (unsigned long long)ms.done, (unsigned long long)ms.failed,
 		(unsigned long long)ms.cancelled, (unsigned long long)ms.lanes,
 		(unsigned long long)ms.unmatched, (unsigned long long)ms.refused, d->tl.stats.done,
 		d->tl.stats.failed, d->tl.stats.cancelled, sdk_shards(sdk), status);
+	stats_json_string(d->out, sdk_dir(sdk));
+	fputs("}\n", d->out);
 }
 
 /* Start CMD with CONCVIZ_SDK set; returns its pid or -1. */
