@@ -204,7 +204,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h) $(LIB) $(BUILD)/co
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
-bench: $(BIN) $(BENCHES)
+bench: $(BIN) $(BENCHES) $(SDK_DUMP)
 	@for b in $(BENCHES); do $$b || exit 1; done
 	@for s in $(wildcard tests/bench/bench_*.sh); do BIN=./$(BIN) sh $$s || exit 1; done
 
@@ -235,19 +235,35 @@ screenshots: $(BIN)
 # --- install ------------------------------------------------------------------
 
 # What `make install` puts in place, and `make uninstall` removes again: the
-# binary, the manual page and the bash completion (tests/layout/test_install.sh).
+# binary, the manual page, the bash completion, the SDK's header and its
+# Python task tracer (tests/layout/test_install.sh). The Python files are
+# compiled where they are installed (when python3 is there), so traced
+# programs do not compile them at every start; uninstall removes those
+# compiled files and the folders it made, when empty.
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-INSTALLED = $(PREFIX)/bin/concviz $(MANDIR)/man1/concviz.1 $(BASHCOMPDIR)/concviz
+INCDIR      ?= $(PREFIX)/include
+PYDIR       ?= $(PREFIX)/share/concviz/python
+SDK_PY      := $(patsubst engines/sdk/python/%,%,$(wildcard engines/sdk/python/*.py engines/sdk/python/concviz_sdk/*.py))
+INSTALLED = $(PREFIX)/bin/concviz $(MANDIR)/man1/concviz.1 $(BASHCOMPDIR)/concviz \
+	    $(INCDIR)/concviz.h $(addprefix $(PYDIR)/,$(SDK_PY))
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PYDIR)/concviz_sdk
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concviz
 	install -m 644 src/cli/concviz.1 $(DESTDIR)$(MANDIR)/man1/concviz.1
 	install -m 644 src/cli/concviz.bash $(DESTDIR)$(BASHCOMPDIR)/concviz
+	install -m 644 engines/sdk/concviz.h $(DESTDIR)$(INCDIR)/concviz.h
+	for f in $(SDK_PY); do install -m 644 engines/sdk/python/$$f $(DESTDIR)$(PYDIR)/$$f || exit 1; done
+	if command -v python3 >/dev/null 2>&1; then \
+	  python3 -m compileall -q -d $(PYDIR) $(DESTDIR)$(PYDIR) >/dev/null; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(DESTDIR)$(PYDIR)/__pycache__/sitecustomize.*.pyc $(DESTDIR)$(PYDIR)/concviz_sdk/__pycache__/*.pyc
+	-rmdir $(DESTDIR)$(PYDIR)/concviz_sdk/__pycache__ $(DESTDIR)$(PYDIR)/__pycache__ \
+	  $(DESTDIR)$(PYDIR)/concviz_sdk $(DESTDIR)$(PYDIR) $(DESTDIR)$(PREFIX)/share/concviz 2>/dev/null
 
 clean:
 	rm -rf build $(BIN)

@@ -112,6 +112,24 @@ else
 fi
 stdlib_suite
 
+# what the harness mapped is a recording like any other: stats, the Log view, exports
+(cd "$T" && PYTHONPATH=$PYPATH timeout -k 5 120 "$DUMP" --json "$T/rec.jsonl" --record "$T/sleep.cvz" \
+	-- "$PY" "$S/py_sleep.py" 12 50 >/dev/null 2>&1)
+if "$BIN" stats "$T/sleep.cvz" --json >"$T/stats.json" 2>&1 && python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+lanes = [l for l in d["lanes"] if l["name"].endswith("download_site")]
+sys.exit(0 if d["tasks"] == 13 and d["done"] == 13 and len(lanes) == 12 and
+         all(l["waiting_s"] >= 0.049 for l in lanes) else 1)' "$T/stats.json"; then
+	pass "a recording of the traced run: stats has its 13 tasks, 12 download lanes waiting 50 ms"
+else
+	fail "stats of the recording: $(head -c 300 "$T/stats.json")"
+fi
+"$BIN" show "$T/sleep.cvz" --view log --width 100 --color never 2>&1 | grep -q "task-end .*Task-1 download_all_sites" &&
+	pass "the Log view names the program's tasks" || fail "the Log view lacks the tasks"
+"$BIN" export "$T/sleep.cvz" --format csv 2>&1 | grep -q "^[0-9]*,loop,.*,poll," &&
+	pass "the CSV export has the loop lane's poll spans" || fail "the CSV export lacks the loop lane"
+
 # other interpreters on this machine (none on a fresh CI machine)
 for other in "$HOME"/.pyenv/versions/3.*/bin/python3; do
 	[ -x "$other" ] || continue

@@ -1,6 +1,7 @@
 """CPU-bound sums on a multiprocessing.Pool: the lesson's cpu_mp.py,
 small, through every way of handing work to the pool.
-Usage: py_pool.py START_METHOD [N]   (fork, spawn or forkserver)."""
+Usage: py_pool.py START_METHOD [N] [SIZE]   (fork, spawn or forkserver;
+call i of map sums the squares below SIZE + i)."""
 import multiprocessing
 import sys
 
@@ -22,7 +23,8 @@ def meet(barrier):
 if __name__ == "__main__":
     method = sys.argv[1]
     n = int(sys.argv[2]) if len(sys.argv) > 2 else 20
-    numbers = [100000 + x for x in range(n)]
+    size = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
+    numbers = [size + x for x in range(n)]
     ctx = multiprocessing.get_context(method)
     with ctx.Pool(2, initializer=meet, initargs=(ctx.Barrier(2),)) as pool:
         total = sum(pool.map(cpu_bound, numbers, chunksize=1))

@@ -108,7 +108,9 @@ def patch_events(mod):
 
 
 class _LoopSelect:
-    """select() of an event loop's selector: loop-poll, then loop-run."""
+    """select() of an event loop's selector: loop-poll, then loop-run. A
+    select that cannot block (timeout 0: callbacks are ready) is part of
+    running callbacks, and reports nothing."""
 
     __slots__ = ("ref",)
 
@@ -117,6 +119,8 @@ class _LoopSelect:
 
     def __call__(self, timeout=None):
         sel = self.ref()
+        if timeout is not None and timeout <= 0:
+            return type(sel).select(sel, timeout)
         W.put(W.LOOP_POLL)
         try:
             return type(sel).select(sel, timeout)

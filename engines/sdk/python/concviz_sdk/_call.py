@@ -66,7 +66,9 @@ class Call:
 
     def __init__(self, fn, name=None):
         self.fn = fn
-        self.name = (None if library(code_of(fn)) else fname(fn)) if name is None else name
+        if name is None and not library(code_of(fn)):
+            name = W.enc(fname(fn))
+        self.name = name        # the record name (bytes); None: library work
 
     def __reduce__(self):
         return (Call, (self.fn, self.name))
@@ -75,7 +77,7 @@ class Call:
         if self.name is None:
             return self.fn(*args, **kwargs)     # library work: not a task
         task = W.new_id()
-        W.put(W.BEGIN, task, 0, W.enc(self.name))
+        W.put(W.BEGIN, task, 0, self.name)
         try:
             result = self.fn(*args, **kwargs)
         except BaseException as e:
