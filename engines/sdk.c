@@ -50,6 +50,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "clock.h"
+#include "codec.h"
 #include "sdk.h"
 
 #define SDK_CHUNK 256                   /* records per pread */
@@ -102,15 +103,6 @@ struct sdk {
 	size_t nbatch, batch_cap;
 	uint8_t buf[SDK_CHUNK * CVZ_WIRE_RECORD];
 };
-
-/* Read a little-endian u64. */
-static uint64_t get64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* Add b to *a, stopping at UINT64_MAX. */
 static void add_sat(uint64_t *a, uint64_t b)
@@ -403,7 +395,7 @@ static int shard_read(struct sdk *s, struct sdk_shard *sh, uint64_t cut, uint64_
 	uint8_t hb[16];
 	if (pread(sh->fd, hb, sizeof hb, CVZ_WIRE_OFF_HEAD) != (ssize_t)sizeof hb)
 		goto bad;
-	uint64_t head = get64(hb), dropped = get64(hb + 8);
+	uint64_t head = codec_get64(hb), dropped = codec_get64(hb + 8);
 	if (head < sh->tail || head - sh->tail > sh->count)
 		goto bad;               /* no producer of ours writes that */
 	if (dropped > sh->dropped) {
@@ -448,8 +440,7 @@ static int shard_read(struct sdk *s, struct sdk_shard *sh, uint64_t cut, uint64_
 	sh->drained = sh->tail == head;
 	if (sh->tail != from) {
 		uint8_t tb[8];
-		for (int i = 0; i < 8; i++)
-			tb[i] = (uint8_t)(sh->tail >> (8 * i));
+		codec_put64(tb, sh->tail);
 		if (pwrite(sh->fd, tb, sizeof tb, CVZ_WIRE_OFF_TAIL) != (ssize_t)sizeof tb)
 			goto bad;
 	}
@@ -556,7 +547,7 @@ long sdk_poll(struct sdk *s, uint64_t now, sdk_fn fn, void *ctx)
 		/* gone and drained: one more look at its head, which can no longer move */
 		if (sh->state == SH_ACTIVE && sh->gone && sh->drained &&
 		    pread(sh->fd, hb, sizeof hb, CVZ_WIRE_OFF_HEAD) == (ssize_t)sizeof hb &&
-		    get64(hb) == sh->tail) {
+		    codec_get64(hb) == sh->tail) {
 			shard_gone(s, i, now, fn, ctx);
 			n++;
 			continue;

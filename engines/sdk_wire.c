@@ -1,14 +1,15 @@
 /*
  * sdk_wire.c - decoding and checking shard headers, records and file names.
  *
- * Little-endian fields are read byte by byte, so the code is the same on
- * any host and never reads past the buffer it was given. A record is
+ * Little-endian fields are read byte by byte (codec.h), so the code is the
+ * same on any host and never reads past the buffer it was given. A record is
  * checked against what its kind allows: which kinds carry a task id, a
  * name or a state (the table below), so garbage that happens to have the
  * right sequence number is still refused.
  */
 #include <errno.h>
 #include <string.h>
+#include "codec.h"
 #include "sdk_wire.h"
 
 enum { NEEDS_TASK = 1, HAS_NAME = 2, HAS_STATE = 4 };
@@ -37,34 +38,23 @@ static const char *const kind_names[CVZ_K_COUNT] = {
 	[CVZ_K_LOOP_RUN] = "loop-run", [CVZ_K_LOOP_STOP] = "loop-stop",
 };
 
-/* Read a little-endian u32 / u64. */
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 /* Decode and check a shard header; 0, -EAGAIN (not made yet) or -EINVAL. */
 int sdk_wire_header(const uint8_t b[CVZ_WIRE_HEADER], struct sdk_hdr *h)
 {
-	uint64_t magic = get64(b);
+	uint64_t magic = codec_get64(b);
 	if (magic == 0)
 		return -EAGAIN;
-	uint32_t count = get32(b + 20);
-	if (magic != CVZ_WIRE_MAGIC || get32(b + 8) != CVZ_WIRE_VERSION ||
-	    get32(b + 12) != CVZ_WIRE_HEADER || get32(b + 16) != CVZ_WIRE_RECORD ||
+	uint32_t count = codec_get32(b + 20);
+	if (magic != CVZ_WIRE_MAGIC || codec_get32(b + 8) != CVZ_WIRE_VERSION ||
+	    codec_get32(b + 12) != CVZ_WIRE_HEADER || codec_get32(b + 16) != CVZ_WIRE_RECORD ||
 	    count < SDK_COUNT_MIN || count > SDK_COUNT_MAX || (count & (count - 1)) ||
-	    get32(b + 32) != CVZ_WIRE_CLOCK)
+	    codec_get32(b + 32) != CVZ_WIRE_CLOCK)
 		return -EINVAL;
 	h->count = count;
-	h->pid = get32(b + 24);
-	h->tid = get32(b + 28);
-	h->producer = get32(b + 36);
-	h->created = get64(b + 40);
+	h->pid = codec_get32(b + 24);
+	h->tid = codec_get32(b + 28);
+	h->producer = codec_get32(b + 36);
+	h->created = codec_get64(b + 40);
 	if (!h->pid || !h->tid ||
 	    (h->producer != CVZ_WIRE_PRODUCER_C && h->producer != CVZ_WIRE_PRODUCER_PYTHON))
 		return -EINVAL;
@@ -84,8 +74,8 @@ bool sdk_wire_utf8(const uint8_t *s, size_t n)
 int sdk_wire_record(const uint8_t b[CVZ_WIRE_RECORD], uint64_t index, struct sdk_rec *out)
 {
 	unsigned kind = b[20], state = b[21], len = b[22], flags = b[23];
-	uint64_t task = get64(b + 8);
-	if (get32(b + 16) != (uint32_t)index || kind == 0 || kind >= CVZ_K_COUNT || flags ||
+	uint64_t task = codec_get64(b + 8);
+	if (codec_get32(b + 16) != (uint32_t)index || kind == 0 || kind >= CVZ_K_COUNT || flags ||
 	    len > CVZ_WIRE_NAME)
 		return -EINVAL;
 	unsigned rule = kind_rules[kind];
@@ -94,7 +84,7 @@ int sdk_wire_record(const uint8_t b[CVZ_WIRE_RECORD], uint64_t index, struct sdk
 	    ((rule & HAS_STATE) ? state > CVZ_IDLE : state != 0) ||
 	    !sdk_wire_utf8(b + 24, len))
 		return -EINVAL;
-	out->t = get64(b);
+	out->t = codec_get64(b);
 	out->task = task;
 	out->kind = (uint8_t)kind;
 	out->state = (uint8_t)state;

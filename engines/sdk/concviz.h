@@ -272,13 +272,15 @@ static __attribute__((unused)) void cvz__thread_exit(void *map)
 	munmap(map, CVZ__MAP);
 }
 
-/* In a fork's child: the shard is the parent thread's; make a new one. */
-static __attribute__((unused)) void cvz__after_fork(void)
+/* Forget the calling thread's shard: its next call makes a new one. Run in
+ * a fork's child (the shard is the parent thread's); tests use it too. */
+static __attribute__((unused)) void cvz__forget(void)
 {
 	if (cvz__me.shard)
 		munmap(cvz__me.shard, CVZ__MAP);
 	memset(&cvz__me, 0, sizeof cvz__me);
-	pthread_setspecific(cvz__key, NULL);
+	if (__atomic_load_n(&cvz__registered, __ATOMIC_ACQUIRE))
+		pthread_setspecific(cvz__key, NULL);
 }
 
 /* Append the decimal digits of v to p; returns the new end. */
@@ -353,7 +355,7 @@ static __attribute__((noinline, unused)) int cvz__attach(struct cvz__thread *me)
 	}
 	if (__atomic_exchange_n(&cvz__registered, 1, __ATOMIC_ACQ_REL) == 0) {
 		pthread_key_create(&cvz__key, cvz__thread_exit);
-		pthread_atfork(NULL, NULL, cvz__after_fork);
+		pthread_atfork(NULL, NULL, cvz__forget);
 	}
 	pthread_setspecific(cvz__key, me->shard);
 	return 0;

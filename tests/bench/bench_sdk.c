@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include "bench_host.h"
+#include "bench_median.h"
 #include "clock.h"
 #include "sdk.h"
 
@@ -29,20 +30,6 @@
 
 static struct sdk *sdk;
 static atomic_int writers;
-
-/* Sort doubles ascending (for medians). */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Return the median of n values (sorts them). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 /* Print a row: what, value, unit, target and the verdict. */
 static void row(const char *what, double v, const char *unit, double target, const char *why)
@@ -57,12 +44,8 @@ static void row(const char *what, double v, const char *unit, double target, con
 /* Forget the header's state, as a fresh process has it. */
 static void producer_reset(void)
 {
-	if (cvz__me.shard)
-		munmap(cvz__me.shard, CVZ__MAP);
-	memset(&cvz__me, 0, sizeof cvz__me);
-	if (cvz__registered)
-		pthread_setspecific(cvz__key, NULL);
-	cvz__mode = CVZ__UNKNOWN;
+	cvz__forget();
+	cvz__mode = CVZ__UNKNOWN;       /* read CONCVIZ_SDK again */
 }
 
 /* ns per untraced call (begin + end pairs, the first call made before). */
@@ -236,14 +219,14 @@ int main(void)
 			if (python_costs(t, py[t][r]) < 0)
 				py_ok = 0;
 	}
-	row("C call, untraced", median(un, RUNS), "ns/call", 2,
+	row("C call, untraced", bench_median(un, RUNS), "ns/call", 2,
 	    "the call is not inlined, or the machine is busy");
-	row("C call, traced, 1 thread", median(one, RUNS), "ns/call", 0, "");
-	row("C call, traced, 2 threads", median(two, RUNS), "ns/call", 100,
+	row("C call, traced, 1 thread", bench_median(one, RUNS), "ns/call", 0, "");
+	row("C call, traced, 2 threads", bench_median(two, RUNS), "ns/call", 100,
 	    "a clock read is ~30 ns here; a busy host slows the rest");
-	row("C call, traced, shard full (counted as dropped)", median(drop, RUNS), "ns/call", 0, "");
-	row("reader: idle poll of 16 shards", median(idle, RUNS), "us", 0, "");
-	row("reader: records read, checked, merged", median(rec, RUNS), "M/s", 0, "");
+	row("C call, traced, shard full (counted as dropped)", bench_median(drop, RUNS), "ns/call", 0, "");
+	row("reader: idle poll of 16 shards", bench_median(idle, RUNS), "us", 0, "");
+	row("reader: records read, checked, merged", bench_median(rec, RUNS), "M/s", 0, "");
 	if (py_ok) {
 		double step[RUNS], base[RUNS], put[RUNS], named[RUNS], task[RUNS];
 		for (int r = 0; r < RUNS; r++) {
@@ -253,11 +236,11 @@ int main(void)
 			named[r] = py[1][r][2];
 			task[r] = py[1][r][3];
 		}
-		row("Python: one record (put)", median(put, RUNS), "ns", 0, "");
-		row("Python: one record with a name", median(named, RUNS), "ns", 0, "");
-		row("Python: a pool call as a task (begin + end)", median(task, RUNS), "ns", 0, "");
-		row("Python: an asyncio step, untraced", median(base, RUNS), "ns", 0, "");
-		row("Python: added to an asyncio step (run + wait)", median(step, RUNS), "ns", 0, "");
+		row("Python: one record (put)", bench_median(put, RUNS), "ns", 0, "");
+		row("Python: one record with a name", bench_median(named, RUNS), "ns", 0, "");
+		row("Python: a pool call as a task (begin + end)", bench_median(task, RUNS), "ns", 0, "");
+		row("Python: an asyncio step, untraced", bench_median(base, RUNS), "ns", 0, "");
+		row("Python: added to an asyncio step (run + wait)", bench_median(step, RUNS), "ns", 0, "");
 	} else {
 		printf("  Python rows left out: tests/sdk/bench_writer.py did not run\n");
 	}

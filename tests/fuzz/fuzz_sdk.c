@@ -24,6 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "clock.h"
+#include "codec.h"
 #include "sdk.h"
 #include "sdk_map.h"
 
@@ -71,25 +72,6 @@ static void take(void *ctx, const struct sdk_rec *r)
 	sdk_map_take(map, r);
 }
 
-/* Store a little-endian u32 / u64. */
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* Read a little-endian u32. */
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* Write data as shard `name` and read the directory to its end. */
 static void read_as_shard(const char *name, const uint8_t *data, size_t size)
 {
@@ -125,22 +107,22 @@ static uint8_t *plausible(const uint8_t *data, size_t size, size_t *out)
 		return NULL;
 	memcpy(b, data, size < n ? size : n);
 	uint64_t now = clock_ns();
-	put64(b, CVZ_WIRE_MAGIC);
-	put32(b + 8, CVZ_WIRE_VERSION);
-	put32(b + 12, CVZ_WIRE_HEADER);
-	put32(b + 16, CVZ_WIRE_RECORD);
-	put32(b + 20, FIXED_COUNT);
-	put32(b + 24, (uint32_t)getpid());
-	put32(b + 28, 1);
-	put32(b + 32, CVZ_WIRE_CLOCK);
-	put32(b + 36, 1 + (b[36] & 1));
-	put64(b + 40, now - 1000000);
-	uint64_t head = get32(b + CVZ_WIRE_OFF_HEAD) % (FIXED_COUNT + 1);
-	put64(b + CVZ_WIRE_OFF_HEAD, head);
+	codec_put64(b, CVZ_WIRE_MAGIC);
+	codec_put32(b + 8, CVZ_WIRE_VERSION);
+	codec_put32(b + 12, CVZ_WIRE_HEADER);
+	codec_put32(b + 16, CVZ_WIRE_RECORD);
+	codec_put32(b + 20, FIXED_COUNT);
+	codec_put32(b + 24, (uint32_t)getpid());
+	codec_put32(b + 28, 1);
+	codec_put32(b + 32, CVZ_WIRE_CLOCK);
+	codec_put32(b + 36, 1 + (b[36] & 1));
+	codec_put64(b + 40, now - 1000000);
+	uint64_t head = codec_get32(b + CVZ_WIRE_OFF_HEAD) % (FIXED_COUNT + 1);
+	codec_put64(b + CVZ_WIRE_OFF_HEAD, head);
 	for (uint32_t i = 0; i < FIXED_COUNT; i++) {
 		uint8_t *r = b + CVZ_WIRE_HEADER + i * CVZ_WIRE_RECORD;
-		put64(r, now - 1000000 + i * 1000 + (r[0] & 0x3f));
-		put32(r + 16, i);
+		codec_put64(r, now - 1000000 + i * 1000 + (r[0] & 0x3f));
+		codec_put32(r + 16, i);
 	}
 	*out = n;
 	return b;
@@ -178,8 +160,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sdk_wire_name(name, &pid, &tid);
 
 	/* as is: named after the pid and tid its header claims */
-	if (size >= 32 && get32(data + 24) && get32(data + 28))
-		snprintf(name, sizeof name, "%u.%u", get32(data + 24), get32(data + 28));
+	if (size >= 32 && codec_get32(data + 24) && codec_get32(data + 28))
+		snprintf(name, sizeof name, "%u.%u", codec_get32(data + 24), codec_get32(data + 28));
 	else
 		snprintf(name, sizeof name, "1.1");
 	read_as_shard(name, data, size);

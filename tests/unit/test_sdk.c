@@ -43,15 +43,11 @@ static void collect(void *ctx, const struct sdk_rec *r)
 	got[ngot++] = *r;
 }
 
-/* Forget the header's state (as a fresh process would have it). */
+/* Forget the header's state, as a fresh process has it. */
 static void producer_reset(void)
 {
-	if (cvz__me.shard)
-		munmap(cvz__me.shard, CVZ__MAP);
-	memset(&cvz__me, 0, sizeof cvz__me);
-	if (cvz__registered)
-		pthread_setspecific(cvz__key, NULL);
-	cvz__mode = CVZ__UNKNOWN;
+	cvz__forget();
+	cvz__mode = CVZ__UNKNOWN;       /* read CONCVIZ_SDK again */
 }
 
 /* Each test: a fresh directory named in CONCVIZ_SDK, no records. */

@@ -12,35 +12,23 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include "codec.h"
 #include "sdk_wire.h"
-
-/* Store a little-endian u32 / u64. */
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* A good header: count 64, pid 10, tid 11, a C producer. */
 static void good_header(uint8_t *b)
 {
 	memset(b, 0, CVZ_WIRE_HEADER);
-	put64(b, CVZ_WIRE_MAGIC);
-	put32(b + 8, CVZ_WIRE_VERSION);
-	put32(b + 12, CVZ_WIRE_HEADER);
-	put32(b + 16, CVZ_WIRE_RECORD);
-	put32(b + 20, 64);
-	put32(b + 24, 10);
-	put32(b + 28, 11);
-	put32(b + 32, CVZ_WIRE_CLOCK);
-	put32(b + 36, CVZ_WIRE_PRODUCER_C);
-	put64(b + 40, 12345);
+	codec_put64(b, CVZ_WIRE_MAGIC);
+	codec_put32(b + 8, CVZ_WIRE_VERSION);
+	codec_put32(b + 12, CVZ_WIRE_HEADER);
+	codec_put32(b + 16, CVZ_WIRE_RECORD);
+	codec_put32(b + 20, 64);
+	codec_put32(b + 24, 10);
+	codec_put32(b + 28, 11);
+	codec_put32(b + 32, CVZ_WIRE_CLOCK);
+	codec_put32(b + 36, CVZ_WIRE_PRODUCER_C);
+	codec_put64(b + 40, 12345);
 }
 
 /* A good header decodes; each wrong field is refused; no magic yet waits. */
@@ -56,7 +44,7 @@ static void test_header(void **state)
 	assert_int_equal(h.tid, 11);
 	assert_int_equal(h.producer, CVZ_WIRE_PRODUCER_C);
 	assert_int_equal(h.created, 12345);
-	put64(b, 0);
+	codec_put64(b, 0);
 	assert_int_equal(sdk_wire_header(b, &h), -EAGAIN);
 	static const struct { size_t off; uint32_t v; } bad[] = {
 		{ 8, 2 },  { 12, 128 }, { 16, 64 }, { 20, 100 }, { 20, 32 }, { 20, 131072 },
@@ -64,14 +52,14 @@ static void test_header(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		good_header(b);
-		put32(b + bad[i].off, bad[i].v);
+		codec_put32(b + bad[i].off, bad[i].v);
 		assert_int_equal(sdk_wire_header(b, &h), -EINVAL);
 	}
 	good_header(b);
 	b[0] ^= 1;
 	assert_int_equal(sdk_wire_header(b, &h), -EINVAL);
 	good_header(b);
-	put32(b + 20, SDK_COUNT_MAX);
+	codec_put32(b + 20, SDK_COUNT_MAX);
 	assert_int_equal(sdk_wire_header(b, &h), 0);
 }
 
@@ -80,9 +68,9 @@ static void rec(uint8_t *b, uint64_t index, unsigned kind, uint64_t task, unsign
 		const char *name)
 {
 	memset(b, 0, CVZ_WIRE_RECORD);
-	put64(b, 1000 + index);
-	put64(b + 8, task);
-	put32(b + 16, (uint32_t)index);
+	codec_put64(b, 1000 + index);
+	codec_put64(b + 8, task);
+	codec_put32(b + 16, (uint32_t)index);
 	b[20] = (uint8_t)kind;
 	b[21] = (uint8_t)st;
 	b[22] = (uint8_t)strlen(name);
