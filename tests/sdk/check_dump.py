@@ -198,12 +198,14 @@ def py_fail(d):
 
 def py_fork(d):
     d.clean("fork")
-    ts = d.named("work")
-    pids = collections.Counter(d.lanes[t["lane"]]["pid"] for t in ts)
-    check(len(ts) == 3 and len(pids) == 2, "work items in parent and child: %s" % dict(pids))
-    child = [p for p, c in pids.items() if c == 1]
-    check(any(t["name"].endswith("child_task") and d.lanes[t["lane"]]["pid"] in child
-              for t in d.tasks), "the child's asyncio task on the child's side")
+    pid_of = lambda t: d.lanes[t["lane"]]["pid"]
+    parent = [pid_of(t) for t in d.tasks if t["name"].endswith("parent_task")]
+    child = [pid_of(t) for t in d.tasks if t["name"].endswith("child_task")]
+    work = collections.Counter(pid_of(t) for t in d.named("work"))
+    check(len(parent) == 1 and len(child) == 1 and parent != child,
+          "the asyncio tasks before the fork and in the child on their own processes' lanes")
+    check(sorted(work) == sorted(parent + child) and all(c == 1 for c in work.values()),
+          "a work item in the child and one in the parent after it: %s" % dict(work))
 
 
 def py_exit(d):

@@ -1,5 +1,6 @@
-"""A program that forks after the tracer started: the child's tasks go to
-shards of its own. Usage: py_fork.py."""
+"""A program that forks after the tracer started (and wrote events): the
+child's tasks go to shards of its own. The parent forks while it has one
+thread (Python 3.12 warns otherwise). Usage: py_fork.py."""
 import asyncio
 import concurrent.futures
 import os
@@ -9,14 +10,18 @@ def work(x):
     return x * 2
 
 
+async def parent_task():
+    await asyncio.sleep(0.01)
+    return 1
+
+
 async def child_task():
     await asyncio.sleep(0.01)
     return 3
 
 
 if __name__ == "__main__":
-    with concurrent.futures.ThreadPoolExecutor(1) as executor:
-        before = executor.submit(work, 1).result()
+    before = asyncio.run(parent_task())
     pid = os.fork()
     if pid == 0:
         with concurrent.futures.ThreadPoolExecutor(1) as executor:

@@ -13,7 +13,8 @@ another is writing on the same thread (a Python signal handler that runs
 between the two stores) counts a drop instead of interleaving.
 
 After os.fork() the child forgets the parent's shards (its threads make new
-ones); a thread's shard is unmapped when the thread ends (thread-local).
+ones). A thread's shard is thread-local: when the thread ends it is retired,
+and unmapped when the next thread makes its shard.
 Task ids: pid << 32 | 2^31 | a per-process count, so they never collide
 with concviz.h's (tid << 32 | count below 2^31).
 """
@@ -51,6 +52,7 @@ _dir = None
 _pid = 0
 _ids = itertools.count(1)
 _local_state = _local()
+_retired = []                   # mappings of threads that ended, to unmap later
 
 
 class Shard:
@@ -85,6 +87,15 @@ class Shard:
         self.head = self.tail = self.dropped = 0
         self.busy = False
 
+    def __del__(self):
+        # The thread ended. Unmapping its shard here would keep the thread
+        # alive a little longer after join() returned (Python 3.12 warns
+        # about a fork() in that moment); the next thread to start unmaps it.
+        try:
+            _retired.append(self.mm)
+        except Exception:       # never made, or the interpreter is ending
+            pass
+
     def drop(self):
         """Count one event that could not be written."""
         self.dropped += 1
@@ -104,19 +115,26 @@ def _after_fork():
     global _pid
     _pid = os.getpid()
     sh = getattr(_local_state, "sh", None)
-    if sh:
-        try:
-            sh.mm.close()
-        except Exception:
-            pass
     try:
         del _local_state.sh
     except AttributeError:
         pass
+    del sh                      # retired: unmapped with the others
+    _unmap_retired()
+
+
+def _unmap_retired():
+    """Unmap the shards of threads that ended."""
+    while _retired:
+        try:
+            _retired.pop().close()
+        except Exception:
+            pass
 
 
 def _attach():
     """Make the calling thread's shard; None when it cannot (then never)."""
+    _unmap_retired()
     try:
         sh = Shard(_pid, get_native_id())
     except Exception:
