@@ -129,9 +129,11 @@ def py_async(d, n, latency_ms):
     sites = [l for l in d.lanes if l["kind"] == "task" and l["name"].split(" ")[-1] == "download_site"]
     check(len(sites) == n, "asyncio: %d download_site task lanes (%d)" % (n, len(sites)))
     check(all(l["name"].startswith("Task-") for l in sites), "named 'Task-N download_site'")
-    # a task says it waits just after arming its timer or sending its
-    # request: its wait may be shorter than the latency by that moment
-    short = [l for l in sites if l["io_ns"] < latency - 1e6]
+    # a task says it waits once its step has armed a timer or sent a
+    # request and returned: a step the OS pre-empts after that point shows
+    # as running, so what is certain is that running + waiting covers the
+    # latency, and that waiting is most of it
+    short = [l for l in sites if l["io_ns"] + l["cpu_ns"] < latency or l["io_ns"] < latency / 2]
     check(not short, "every download waited the origin's %.0f ms (%d did not; least %.1f ms)"
           % (latency / 1e6, len(short), min((l["io_ns"] for l in sites), default=0) / 1e6))
     check(all(l["done"] == 1 and l["ended"] for l in sites), "every download done, its lane ended")

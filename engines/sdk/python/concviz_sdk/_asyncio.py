@@ -30,10 +30,15 @@ _tasks = {}         # id(task) -> (weak reference, task id)
 
 
 def _forget(key, task):
-    """A task was collected: report it cancelled when it never ended."""
-    ent = _tasks.pop(key, None)
-    if ent is not None and ent[1] == task:
-        W.put(W.CANCEL, task)
+    """A task was collected: report it cancelled when it never ended.
+    (A weak reference's callback: it may run at any time, even while the
+    interpreter ends; it must never raise.)"""
+    try:
+        ent = _tasks.pop(key, None)
+        if ent is not None and ent[1] == task:
+            W.put(W.CANCEL, task)
+    except Exception:
+        pass
 
 
 def _spawned(task):

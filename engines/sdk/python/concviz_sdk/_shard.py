@@ -134,12 +134,15 @@ def _unmap_retired():
 
 def _attach():
     """Make the calling thread's shard; None when it cannot (then never)."""
-    _unmap_retired()
     try:
+        _unmap_retired()
         sh = Shard(_pid, get_native_id())
     except Exception:
         sh = None
-    _local_state.sh = sh
+    try:
+        _local_state.sh = sh
+    except Exception:           # the interpreter is ending
+        pass
     return sh
 
 
