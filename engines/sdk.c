@@ -17,7 +17,8 @@
  *   deliver   the good records of every shard, sorted by time, to the
  *             callback, then one SDK_GONE record per producer thread that
  *             is gone (told by sdk_thread_gone, or no longer in /proc) and
- *             whose shard is drained; such shards are closed and removed.
+ *             whose shard is drained; such shards are closed and removed
+ *             (a pending shard whose thread is gone, too: it holds no record).
  *
  * Shards are read with pread, never mapped: a program that shrinks its
  * file makes a read come up short (the shard is refused), where a mapping
@@ -538,7 +539,7 @@ long sdk_poll(struct sdk *s, uint64_t now, sdk_fn fn, void *ctx)
 	long n = batch_deliver(s, fn, ctx);
 	for (size_t i = 0; i < s->nshards;) {
 		struct sdk_shard *sh = &s->shards[i];
-		if (sh->state == SH_ACTIVE && sh->drained && !sh->gone &&
+		if ((sh->state == SH_PENDING || sh->drained) && !sh->gone &&
 		    now - sh->checked >= SDK_LIVE_CHECK_NS) {
 			sh->checked = now;
 			sh->gone = thread_gone(sh->pid, sh->tid);

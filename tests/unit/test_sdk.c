@@ -8,7 +8,8 @@
  * gone once drained; records stamped after the poll's time wait for the
  * next poll. Every kind of garbage in the directory - bad names, links,
  * fifos, directories, huge or shrunk files, bad headers, impossible
- * indices, bad records - is refused and counted once, and removed.
+ * indices, bad records - is refused and counted once, and removed; a
+ * shard whose thread died before making it is forgotten without a count.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -478,6 +479,15 @@ static void test_bad_files(void **state)
 	assert_int_equal(sdk_poll(sdk, clock_ns() + SDK_PENDING_NS + 1, collect, NULL), 0);
 	assert_int_equal(sdk_rejected(sdk), ++rejected);
 	assert_int_equal(sdk_shards(sdk), 0);
+	/* ... unless its thread is gone (killed while making it): forgotten,
+	 * not counted, as it can hold no record */
+	snprintf(name, sizeof name, "%u.4000000000", pid);
+	plant(name, buf, CVZ_WIRE_HEADER + 64 * CVZ_WIRE_RECORD);
+	poll_now();
+	assert_int_equal(sdk_shards(sdk), 1);
+	assert_int_equal(sdk_poll(sdk, clock_ns() + SDK_LIVE_CHECK_NS, collect, NULL), 0);
+	assert_int_equal(sdk_shards(sdk), 0);
+	assert_int_equal(sdk_rejected(sdk), rejected);
 	assert_int_equal(ngot, 0);
 }
 
