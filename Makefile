@@ -133,6 +133,9 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Where the SDK's Python task tracer is installed, for `concviz trace` to find.
+$(BUILD)/obj/engines/sdk_python.o: CPPFLAGS += -DCV_PYDIR='"$(PYDIR)"'
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(SAY) AR $@
