@@ -196,9 +196,9 @@ tsan-run: test-deps $(BIN) $(TSAN_TESTS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TSAN_TESTS)
 
 # A short run of each mode under valgrind memcheck.
-valgrind: $(BIN)
+valgrind: $(BIN) $(SDK_TOOLS)
 	$(call ensure_pkgs,,valgrind)
-	@BIN=./$(BIN) sh tests/e2e/valgrind.sh
+	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/e2e/valgrind.sh
 
 # --- benchmarks ---------------------------------------------------------------
 

@@ -17,7 +17,7 @@ DUMP=$BUILD/sdk/sdk_dump
 CPROG=$BUILD/sdk/cprog
 CHECK="python3 tests/sdk/check_dump.py"
 CC=${CC:-cc}
-CXX=${CXX:-c++}
+CXX=${CXX:-g++}
 
 # --- the header, alone ----------------------------------------------------------
 if $CC -std=c99 -Wall -Wextra -Wpedantic -Werror -Iengines/sdk tests/sdk/hdr_check.c \
