@@ -35,13 +35,14 @@ static struct sdk_map *map;
 static uint64_t events;
 static uint32_t lanes;
 
-/* sink.lane_of / new_lane / emit: count only. */
+/* sink.lane_of: one of 16 lanes. */
 static long lane_of(void *ctx, uint32_t pid, uint32_t tid)
 {
 	(void)ctx;
 	return (long)((pid ^ tid) % 16);
 }
 
+/* sink.new_lane: the next lane; lane names must fit. */
 static long new_lane(void *ctx, const char *name, enum lane_kind kind, uint32_t pid, uint32_t tid)
 {
 	(void)ctx;
@@ -53,6 +54,7 @@ static long new_lane(void *ctx, const char *name, enum lane_kind kind, uint32_t 
 	return lanes < 100000 ? (long)(16 + lanes++) : -1;
 }
 
+/* sink.emit: count (every event is of a known kind). */
 static void emit(void *ctx, const struct cv_event *ev)
 {
 	(void)ctx;

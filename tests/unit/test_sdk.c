@@ -63,6 +63,7 @@ static int setup(void **state)
 	return 0;
 }
 
+/* After each: the directory is removed, and with it every shard. */
 static int teardown(void **state)
 {
 	(void)state;
@@ -373,7 +374,7 @@ static void plant(const char *name, const void *data, size_t n)
 	close(fd);
 }
 
-static uint64_t image_created;  /* when image() says its shards were made */
+static uint64_t image_created;  /* when image() says its shards were made (0: now) */
 
 /* A shard image: header for (pid, tid) with `count` records and head
  * (records are the caller's). Returns its size. */

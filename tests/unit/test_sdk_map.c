@@ -79,6 +79,7 @@ static void fake_emit(void *ctx, const struct cv_event *ev)
 	assert_int_equal(timeline_add(&f->tl, ev), 0);
 }
 
+/* Each test: a fresh map over a fake sink with an empty session and timeline. */
 static int setup(void **state)
 {
 	(void)state;
@@ -92,6 +93,7 @@ static int setup(void **state)
 	return sdk_map_new(&map, &sink, 0);
 }
 
+/* Free the map, the timeline and the session. */
 static int teardown(void **state)
 {
 	(void)state;

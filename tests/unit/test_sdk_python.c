@@ -116,12 +116,14 @@ static void test_env(void **state)
 	unsetenv("PYTHONPATH");
 }
 
+/* Make the folder for the scripts. */
 static int setup(void **state)
 {
 	(void)state;
 	return mkdtemp(tmp) ? 0 : -1;
 }
 
+/* Remove it. */
 static int teardown(void **state)
 {
 	(void)state;
