@@ -19,12 +19,12 @@ DEB_libuv    := libuv1-dev
 DEB_libzstd  := libzstd-dev
 DEB_cmocka   := libcmocka-dev
 # commands the tests drive -> Debian package
-TEST_TOOLS   := tmux python3 groff
+TEST_TOOLS   := tmux python3 groff g++
 DEB_tmux     := tmux
 DEB_python3  := python3
 DEB_groff    := groff-base
-# Debian packages the tests use that hold no command of their name: the
-# libraries the examples trace with (examples/, `concviz trace`)
+# Debian packages the tests use that bring no command: the Python libraries
+# the examples (examples/, `concviz trace`) and the SDK's test programs use
 TEST_DEBS    := python3-requests python3-aiohttp
 
 # Quiet build lines ("  CC  src/ring.c"); `make V=1` shows the commands.
@@ -135,6 +135,9 @@ $(BUILD)/obj/%.o: %.c $(BUILD)/config.mk
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(call layer_inc,$<) $(DEP_CFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
 
+# Where the SDK's Python task tracer is installed, for `concviz trace` to find.
+$(BUILD)/obj/engines/sdk_python.o: CPPFLAGS += -DCV_PYDIR='"$(PYDIR)"'
+
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
 	$(SAY) AR $@
@@ -162,11 +165,26 @@ $(BUILD)/trace/%: tests/trace/%.c
 	$(SAY) CC $<
 	$(Q)$(CC) -D_GNU_SOURCE -std=c11 -O2 -g $(WARN) -pthread -o $@ $<
 
+# The SDK's test tools: the harness that runs a program with the transport
+# and dumps what came back, and a C program built against concviz.h the way
+# a user builds one (-I the header's folder, no library, no flag).
+SDK_DUMP  := $(BUILD)/sdk/sdk_dump
+SDK_CPROG := $(BUILD)/sdk/cprog
+SDK_TOOLS := $(SDK_DUMP) $(SDK_CPROG)
+$(SDK_DUMP): tests/sdk/sdk_dump.c $(LIB) | test-deps
+	@mkdir -p $(@D)
+	$(SAY) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
+$(SDK_CPROG): tests/sdk/cprog.c engines/sdk/concviz.h
+	@mkdir -p $(@D)
+	$(SAY) CC $<
+	$(Q)$(CC) -std=c99 -O2 -Wall -Wextra -Werror -Iengines/sdk -o $@ $<
+
 # Unit tests, then end-to-end tests of the real binary; one summary line.
 # Shell tests: the tree's layers, the man page and completion, then the
 # end-to-end tests of the real binary.
 SHELL_TESTS = $(wildcard tests/layout/test_*.sh tests/e2e/test_*.sh)
-test: test-deps $(BIN) $(TESTS) $(TRACE_HELPERS)
+test: test-deps $(BIN) $(TESTS) $(TRACE_HELPERS) $(SDK_TOOLS)
 	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TESTS) $(if $(UNIT_ONLY),,$(SHELL_TESTS))
 
 unit: test-deps $(TESTS) $(TRACE_HELPERS)
@@ -181,14 +199,14 @@ asan:
 # The threaded and forked tests built with ThreadSanitizer.
 tsan:
 	$(MAKE) BUILD=build/tsan SAN=thread OPT="-O1 -g" BIN=build/tsan/concviz tsan-run
-TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner %/test_trace %/test_race,$(TESTS))
+TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner %/test_trace %/test_race %/test_sdk,$(TESTS))
 tsan-run: test-deps $(BIN) $(TSAN_TESTS) $(TRACE_HELPERS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TSAN_TESTS)
 
 # A short run of each mode under valgrind memcheck.
-valgrind: $(BIN)
+valgrind: $(BIN) $(SDK_TOOLS)
 	$(call ensure_pkgs,,valgrind)
-	@BIN=./$(BIN) sh tests/e2e/valgrind.sh
+	@BIN=./$(BIN) BUILD=$(BUILD) sh tests/e2e/valgrind.sh
 
 # --- benchmarks ---------------------------------------------------------------
 
@@ -197,7 +215,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(wildcard tests/bench/*.h) $(LIB) $(BUILD)/co
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) $(INC_ALL) $(DEP_CFLAGS) $(CFLAGS) -o $@ $< $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
-bench: $(BIN) $(BENCHES) $(TRACE_HELPERS)
+bench: $(BIN) $(BENCHES) $(TRACE_HELPERS) $(SDK_DUMP)
 	@for b in $(BENCHES); do $$b || exit 1; done
 	@for s in $(wildcard tests/bench/bench_*.sh); do BIN=./$(BIN) sh $$s || exit 1; done
 
@@ -228,19 +246,35 @@ screenshots: $(BIN)
 # --- install ------------------------------------------------------------------
 
 # What `make install` puts in place, and `make uninstall` removes again: the
-# binary, the manual page and the bash completion (tests/layout/test_install.sh).
+# binary, the manual page, the bash completion, the SDK's header and its
+# Python task tracer (tests/layout/test_install.sh). The Python files are
+# compiled where they are installed (when python3 is there), so traced
+# programs do not compile them at every start; uninstall removes those
+# compiled files and the folders it made, when empty.
 MANDIR      ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
-INSTALLED = $(PREFIX)/bin/concviz $(MANDIR)/man1/concviz.1 $(BASHCOMPDIR)/concviz
+INCDIR      ?= $(PREFIX)/include
+PYDIR       ?= $(PREFIX)/share/concviz/python
+SDK_PY      := $(patsubst engines/sdk/python/%,%,$(wildcard engines/sdk/python/*.py engines/sdk/python/concviz_sdk/*.py))
+INSTALLED = $(PREFIX)/bin/concviz $(MANDIR)/man1/concviz.1 $(BASHCOMPDIR)/concviz \
+	    $(INCDIR)/concviz.h $(addprefix $(PYDIR)/,$(SDK_PY))
 
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	  $(DESTDIR)$(INCDIR) $(DESTDIR)$(PYDIR)/concviz_sdk
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/concviz
 	install -m 644 src/cli/concviz.1 $(DESTDIR)$(MANDIR)/man1/concviz.1
 	install -m 644 src/cli/concviz.bash $(DESTDIR)$(BASHCOMPDIR)/concviz
+	install -m 644 engines/sdk/concviz.h $(DESTDIR)$(INCDIR)/concviz.h
+	for f in $(SDK_PY); do install -m 644 engines/sdk/python/$$f $(DESTDIR)$(PYDIR)/$$f || exit 1; done
+	if command -v python3 >/dev/null 2>&1; then \
+	  python3 -m compileall -q -d $(PYDIR) $(DESTDIR)$(PYDIR) >/dev/null; fi
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rm -f $(DESTDIR)$(PYDIR)/__pycache__/sitecustomize.*.pyc $(DESTDIR)$(PYDIR)/concviz_sdk/__pycache__/*.pyc
+	-rmdir $(DESTDIR)$(PYDIR)/concviz_sdk/__pycache__ $(DESTDIR)$(PYDIR)/__pycache__ \
+	  $(DESTDIR)$(PYDIR)/concviz_sdk $(DESTDIR)$(PYDIR) $(DESTDIR)$(PREFIX)/share/concviz 2>/dev/null
 
 clean:
 	rm -rf build $(BIN)

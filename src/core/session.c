@@ -194,11 +194,12 @@ static int session_grow_tasks(struct session *s, uint32_t t)
 static int session_task_piece(struct session *s, const struct cv_event *ev)
 {
 	char *cur = s->tasks[ev->task];
+	size_t have = cur ? strlen(cur) : 0;
 	char *buf = realloc(cur, CV_NAME_MAX + 1);
 	if (!buf)
 		return -ENOMEM;
-	if (!cur)
-		buf[0] = 0;
+	memset(buf + have, 0, CV_NAME_MAX + 1 - have); /* a whole name was cut to fit:
+	                                                  pieces past it append */
 	s->tasks[ev->task] = buf;
 	int rc = cv_name_apply(buf, CV_NAME_MAX + 1, ev);
 	if (rc < 0)

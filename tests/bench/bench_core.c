@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "bench_median.h"
 #include "emit.h"
 #include "timeline.h"
 
@@ -18,20 +19,6 @@
 #define PER_PRODUCER 2000000ull
 
 static atomic_int producers_left;
-
-/* Sort doubles ascending (for medians). */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Return the median of n values (sorts them). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return v[n / 2];
-}
 
 /* Emit PER_PRODUCER events through cv_emit; returns ns per event. */
 static double emit_loop(uint32_t lane)
@@ -179,19 +166,19 @@ int main(void)
 			(void)clock_ns();
 		v[r] = (double)(clock_ns() - t0) / 1e6;
 	}
-	row("monotonic clock read", median(v, RUNS), "ns", "(reference)");
+	row("monotonic clock read", bench_median(v, RUNS), "ns", "(reference)");
 	for (int r = 0; r < RUNS; r++)
 		v[r] = bench_threads(1);
-	row("emit, 1 producer thread (+ consumer)", median(v, RUNS), "ns/event", "");
+	row("emit, 1 producer thread (+ consumer)", bench_median(v, RUNS), "ns/event", "");
 	for (int r = 0; r < RUNS; r++)
 		v[r] = bench_threads(2);
-	row("emit, 2 producer threads (+ consumer)", median(v, RUNS), "ns/event", "<= 60");
+	row("emit, 2 producer threads (+ consumer)", bench_median(v, RUNS), "ns/event", "<= 60");
 	for (int r = 0; r < RUNS; r++)
 		v[r] = bench_threads_alone(2);
-	row("emit, 2 producer threads (consumer after)", median(v, RUNS), "ns/event", "<= 60");
+	row("emit, 2 producer threads (consumer after)", bench_median(v, RUNS), "ns/event", "<= 60");
 	for (int r = 0; r < RUNS; r++)
 		v[r] = bench_procs();
-	row("emit, 2 producer processes (+ consumer)", median(v, RUNS), "ns/event", "<= 60");
+	row("emit, 2 producer processes (+ consumer)", bench_median(v, RUNS), "ns/event", "<= 60");
 
 	/* drain alone: fill the ring, pop it */
 	size_t cap = ring_capacity(emit_ring);
@@ -208,7 +195,7 @@ int main(void)
 		}
 		v[r] = (double)total / ((double)ns / 1e9) / 1e6;
 	}
-	row("drain (ring_pop)", median(v, RUNS), "M events/s", "");
+	row("drain (ring_pop)", bench_median(v, RUNS), "M events/s", "");
 
 	size_t n = 10000000;
 	struct cv_event *ev = make_stream(n);
@@ -226,7 +213,7 @@ int main(void)
 		mem = (double)bytes / (double)n;
 		timeline_free(&tl);
 	}
-	row("timeline build (10 M events, 100 lanes)", median(v, RUNS), "M events/s", "");
+	row("timeline build (10 M events, 100 lanes)", bench_median(v, RUNS), "M events/s", "");
 	row("timeline memory (allocated)", mem, "B/event", "<= 24");
 
 	/* drain + build: the consumer's real work per frame */
@@ -245,7 +232,7 @@ int main(void)
 		v[r] = (double)(n - n % cap) / ((double)ns / 1e9) / 1e6;
 		timeline_free(&tl);
 	}
-	row("drain + timeline build", median(v, RUNS), "M events/s", ">= 20");
+	row("drain + timeline build", bench_median(v, RUNS), "M events/s", ">= 20");
 	row("event record size", (double)sizeof(struct cv_event), "bytes", "32");
 	free(buf);
 	free(ev);

@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "bench_host.h"
+#include "bench_median.h"
 #include "clock.h"
 #include "origin.h"
 #include "runner.h"
@@ -111,13 +112,6 @@ static int run(const struct cv_params *p, struct cv_summary *sum)
 	return 0;
 }
 
-/* Order doubles ascending (for medians). */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* Run p `reps` times (at most REPS_MAX); set *median, *lo, *hi to the median,
  * smallest and largest of value(summary), *first to the first run's and
  * *failed to the most tasks any run failed. 0, or -1 if a run could not start. */
@@ -136,7 +130,7 @@ static int run_reps(const struct cv_params *p, int reps, double (*value)(const s
 		*failed = sum.failed > *failed ? sum.failed : *failed;
 	}
 	*first = v[0];
-	qsort(v, (size_t)reps, sizeof *v, cmp_double);
+	qsort(v, (size_t)reps, sizeof *v, bench_cmp_double);
 	*median = reps % 2 ? v[reps / 2] : (v[reps / 2 - 1] + v[reps / 2]) / 2;
 	*lo = v[0];
 	*hi = v[reps - 1];

@@ -1,7 +1,9 @@
 #!/bin/sh
 # valgrind.sh - a short run of each mode (io, cpu; race and deadlock in the
-# concurrent modes), a traced program, and the recording tools, under valgrind memcheck: no
-# invalid access and nothing definitely lost.
+# concurrent modes), a traced program, the recording tools, and the SDK's
+# reader and mapping (its test harness, on a C program and on the hostile
+# Python one) under valgrind memcheck: no invalid access and nothing
+# definitely lost.
 # Usage: BIN=./concviz sh tests/e2e/valgrind.sh   (make valgrind)
 set -u
 BIN=${BIN:-./concviz}
@@ -32,5 +34,10 @@ check "$BIN" show "$tmp/r.cvz" --width 100
 check "$BIN" stats "$tmp/r.cvz" --json
 check "$BIN" export "$tmp/r.cvz" --format chrome -o "$tmp/r.json"
 check "$BIN" export "$tmp/r.cvz" --format csv -o "$tmp/r.csv"
+DUMP=${BUILD:-build}/sdk/sdk_dump
+check "$DUMP" --json "$tmp/c.jsonl" -- "${BUILD:-build}/sdk/cprog" basic
+export PYTHONPATH=engines/sdk/python
+check "$DUMP" --json "$tmp/h.jsonl" -- /usr/bin/python3 tests/sdk/py_hostile.py
+unset PYTHONPATH
 [ $fail -eq 0 ] && echo "valgrind: every run clean"
 exit $fail
