@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <string.h>
+#include "findings.h"
 #include "stats.h"
 
 /* Compute the summary of the run in tl described by s. */
@@ -115,5 +116,9 @@ void stats_print_json(FILE *f, const struct session *s, const struct timeline *t
 			ns[ST_READY] / 1e9,
 			ln->done, ln->failed, ln->crashed ? "true" : "false");
 	}
-	fputs("]}\n", f);
+	fputc(']', f);
+	/* what limits the run (findings.h), ranked */
+	fputs(",\"findings\":", f);
+	findings_print_run(f, s, tl, true, 0);
+	fputs("}\n", f);
 }

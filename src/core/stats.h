@@ -43,7 +43,8 @@ void stats_format_line(char *buf, size_t n, const struct cv_summary *sum);
 /* Print the one human line: mode, workload, tasks, failed, wall, ideal, efficiency. */
 void stats_print_line(FILE *f, const struct cv_summary *sum);
 
-/* Print one JSON object: the summary plus per-lane busy / waiting / lock-wait seconds. */
+/* Print one JSON object: the summary, per-lane busy / waiting / lock-wait
+ * seconds, and the run's findings (findings.h) as "findings". */
 void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
 		      const struct cv_summary *sum);
 

@@ -1,0 +1,264 @@
+/*
+ * findings_loop.c - findings about event loops: loop-blocked (a callback
+ * that kept the loop from polling past the threshold) and loop-saturated
+ * (the loop thread busy nearly all the time with many short callbacks).
+ *
+ * A loop is the async engine's "loop" lane or any lane that polls (a traced
+ * thread in epoll_wait). Between two polls it is busy: the blocks are the
+ * busy segments of one task (or, on a traced thread, of no task) of at least
+ * the threshold, found incrementally (findings.c) plus, while a run is live,
+ * the segment still open.
+ *
+ * The model of the prediction (one loop): the blocks' work moves to p
+ * processes (one per core, at most one per blocking task). A block can start
+ * once it has its input, at its start less the blocks that delayed it, and
+ * runs on the process free first; the loop keeps the rest of its timeline
+ * (its end less the blocks). Each task's latency loses the other tasks'
+ * blocks that fell within it, and a blocking task ends no sooner than its
+ * moved work. A run with several loops gets no prediction.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "findings_int.h"
+
+#define MIN_SPEEDUP 1.15
+
+/* The blocks of the run: the closed ones and those still open. */
+struct loop_blocks {
+	size_t n;                 /* blocks */
+	int64_t total;            /* their time */
+	int64_t t0, t1;           /* first start, last end */
+	struct fs_block longest;
+	size_t loops;             /* lanes with blocks */
+	uint32_t one_lane;        /* the loop lane when there is one */
+};
+
+/* Account one block in lb. */
+static void loop_take(struct loop_blocks *lb, const struct fs_block *b)
+{
+	if (lb->n == 0 || b->t0 < lb->t0)
+		lb->t0 = b->t0;
+	if (b->t0 + b->ns > lb->t1)
+		lb->t1 = b->t0 + b->ns;
+	if (lb->n == 0 || b->ns > lb->longest.ns)
+		lb->longest = *b;
+	if (lb->n == 0)
+		lb->one_lane = b->lane;
+	else if (b->lane != lb->one_lane)
+		lb->loops = 2;
+	lb->n++;
+	lb->total += b->ns;
+}
+
+/* The segment still open on live loop lane l, as a block (ns 0 when it is
+ * shorter than the threshold or there is none). */
+static struct fs_block loop_pending(const struct fd_ctx *c, size_t l)
+{
+	struct fs_block b = { 0, 0, 0, CV_NO_TASK, (uint32_t)l };
+	const struct tl_lane *ln = &c->tl->lanes[l];
+	const struct fs_lane *fl = &c->st->lanes[l];
+	if (ln->end >= 0 || !ln->n || fl->cur >= ln->n)
+		return b;
+	const struct tl_span *sp = &ln->spans[ln->n - 1];
+	int64_t now = timeline_span_end(c->tl, l, ln->n - 1);
+	bool busy = sp->state != ST_POLL && sp->state != ST_IDLE && sp->state != ST_QUEUED &&
+		    sp->state != ST_NONE;
+	if (fl->in_seg && busy && sp->task == fl->seg_task && sp->t0 == fl->seg_end)
+		b = (struct fs_block){ fl->seg_t0, now - fl->seg_t0, fl->seg_io_ns, fl->seg_task, (uint32_t)l };
+	else if (fl->in_seg)
+		b = (struct fs_block){ fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns, fl->seg_task, (uint32_t)l };
+	else if (busy)
+		b = (struct fs_block){ sp->t0, now - sp->t0, 0, sp->task, (uint32_t)l };
+	if (sp->state == ST_IO && b.ns > 0)
+		b.io_ns += (uint64_t)(now - sp->t0);
+	if (b.ns < c->st->block_ns)
+		b.ns = 0;
+	return b;
+}
+
+/* Return the time of the blocks (sorted, apart, with prefix sums pre[])
+ * before time t. */
+static double loop_cum(const struct fs_block *bl, const double *pre, size_t n, int64_t t)
+{
+	size_t lo = 0, hi = n;          /* lo = blocks starting before t */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (bl[mid].t0 < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return 0;
+	const struct fs_block *k = &bl[lo - 1];
+	return pre[lo - 1] + (double)(t - k->t0 < k->ns ? t - k->t0 : k->ns);
+}
+
+/* When a task became ready to run: queued, else the run's begin. */
+static int64_t loop_avail(const struct fd_ctx *c, const struct tl_task *tk)
+{
+	return tk->t_queued >= 0 ? tk->t_queued : c->b;
+}
+
+/* Predict, for blocking work moved to p processes, the run's wall and the
+ * tasks' mean latency (now and then); the file's comment states the model.
+ * The blocks (of one loop, in time order) are the jobs: block i could have
+ * started once the blocks before it no longer delayed it, at its start
+ * minus their time; it runs on the process free first. Returns 0, or -1 on
+ * ENOMEM. */
+static int loop_predict(struct fd_ctx *c, const struct loop_blocks *lb, int p, double *wall,
+			double *lat_now, double *lat_then)
+{
+	const struct timeline *tl = c->tl;
+	const struct findings_state *st = c->st;
+	size_t nb = st->nblocks, nt = tl->ntasks;
+	double *v = fd_scratch(c, nt + (size_t)p + nb + 1);
+	if (!v)
+		return -1;
+	double *done = v, *free_at = v + nt, *pre = free_at + p;   /* per task, per process, per block */
+	pre[0] = 0;
+	for (size_t i = 0; i < nb; i++)
+		pre[i + 1] = pre[i] + (double)st->blocks[i].ns;
+	for (size_t i = 0; i < nt; i++)
+		done[i] = -1;
+	for (int k = 0; k < p; k++)
+		free_at[k] = 0;
+	double end = (double)(c->e - lb->total);        /* the loop without its blocks */
+	for (size_t i = 0; i < nb; i++) {
+		const struct fs_block *k = &st->blocks[i];
+		int w = 0;
+		for (int j = 1; j < p; j++)
+			if (free_at[j] < free_at[w])
+				w = j;
+		double release = (double)k->t0 - pre[i];
+		double at = (release > free_at[w] ? release : free_at[w]) + (double)k->ns;
+		free_at[w] = at;
+		if (at > end)
+			end = at;
+		if (k->task < nt)
+			done[k->task] = at;
+	}
+	*wall = end - (double)c->b;
+	double sum_now = 0, sum_then = 0;
+	size_t ended = 0;
+	for (size_t i = 0; i < nt; i++) {
+		const struct tl_task *tk = &tl->tasks[i];
+		if ((tk->state != TASK_DONE && tk->state != TASK_FAILED) || tk->reason == FAIL_CANCELLED ||
+		    tk->t_end < 0)
+			continue;
+		double avail = (double)loop_avail(c, tk);
+		double lat = (double)tk->t_end - avail;
+		/* other tasks' blocks within it no longer delay it */
+		double others = loop_cum(st->blocks, pre, nb, tk->t_end) -
+				loop_cum(st->blocks, pre, nb, loop_avail(c, tk)) - (double)st->tasks[i].blocked_ns;
+		double then = lat - (others > 0 ? others : 0);
+		if (done[i] >= 0 && done[i] - avail > then)
+			then = done[i] - avail;    /* its own work ends no sooner */
+		sum_now += lat;
+		sum_then += then > 0 ? then : 0;
+		ended++;
+	}
+	*lat_now = ended ? sum_now / (double)ended : 0;
+	*lat_then = ended ? sum_then / (double)ended : 0;
+	return 0;
+}
+
+/* loop-blocked: blocks past the threshold; which task, how long, how often. */
+static void loop_blocked(struct fd_ctx *c, const struct loop_blocks *lb)
+{
+	const struct fs_block *lo = &lb->longest;
+	char a[24], b[24], d[24], th[24], who[96] = "the loop thread's own work";
+	if (lo->task != CV_NO_TASK) {
+		const char *tn = c->s ? session_task_name(c->s, lo->task) : "";
+		snprintf(who, sizeof who, "task %u%s%.60s%s", lo->task + 1, tn[0] ? " (" : "", tn,
+			 tn[0] ? ")" : "");
+	}
+	size_t nblocking = 0;
+	for (size_t i = 0; i < c->st->ntasks; i++)
+		nblocking += c->st->tasks[i].blocked_ns > 0;
+	int p = c->cores < (int)nblocking ? c->cores : (int)nblocking;
+	double wall = 0, now = 0, then = 0;
+	if (p < 1)
+		p = 1;
+	if (lb->loops < 2 && loop_predict(c, lb, p, &wall, &now, &then) < 0)
+		return;
+	double speedup = wall > 0 ? (double)c->wall / wall : 0;
+	double share = (double)lb->total / (double)c->wall;
+	char rest[200] = "";
+	if (speedup >= MIN_SPEEDUP)
+		snprintf(rest, sizeof rest, "; with that work in %d process%s the run would take about %s "
+			 "instead of %s (%.1fx)", p, p > 1 ? "es" : "", fd_dur((int64_t)wall, a, sizeof a),
+			 fd_dur(c->wall, b, sizeof b), speedup);
+	char lat[120] = "";
+	if (lb->loops < 2 && now > then)
+		snprintf(lat, sizeof lat, ", and the tasks' mean latency would drop from %s to %s",
+			 fd_dur((int64_t)now, a, sizeof a), fd_dur((int64_t)then, b, sizeof b));
+	char lp[80], name[64];
+	if (lb->loops > 1)
+		snprintf(lp, sizeof lp, "the event loops");
+	else if (c->s && lb->one_lane < c->s->nlanes && c->s->lanes[lb->one_lane].kind == LANE_LOOP)
+		snprintf(lp, sizeof lp, "the event loop");
+	else
+		snprintf(lp, sizeof lp, "the event loop of %s", fd_lane_name(c, lb->one_lane, name, sizeof name));
+	double gain = speedup > 1 ? 1 - 1 / speedup : 0;
+	struct finding *f = fd_add(c, "loop-blocked", FINDING_WARN, share > gain ? share : gain, lb->t0, lb->t1,
+				   "%s was kept from polling %zu time%s for %s or more (%s in all, %.0f%% of "
+				   "the run; the longest, %s at %s, by %s%s), so no other task could "
+				   "progress meanwhile%s%s.",
+				   lp, lb->n, lb->n > 1 ? "s" : "",
+				   fd_dur(c->st->block_ns, th, sizeof th), fd_dur(lb->total, d, sizeof d),
+				   share * 100, fd_dur(lo->ns, a, sizeof a), fd_dur(lo->t0, b, sizeof b), who,
+				   lo->io_ns * 2 > (uint64_t)lo->ns ? " in blocking I/O" : "", rest, lat);
+	for (size_t i = 0; i < c->st->nblocks; i++) {
+		const struct fs_block *k = &c->st->blocks[i];
+		fd_lane(c, f, k->lane);
+		if (k->task < c->tl->ntasks && c->tl->tasks[k->task].lane < c->nlanes)
+			fd_lane(c, f, c->tl->tasks[k->task].lane);
+	}
+	fd_lane(c, f, lo->lane);
+	if (speedup >= MIN_SPEEDUP)
+		fd_suggest(f, MODE_PROCS, p, speedup);
+	c->loop_blocked = true;
+}
+
+/* loop-saturated: the loop busy nearly all the time, not because of blocks. */
+static void loop_saturated(struct fd_ctx *c, const struct loop_blocks *lb)
+{
+	for (size_t l = 0; l < c->nlanes; l++) {
+		const struct fs_lane *fl = &c->st->lanes[l];
+		uint64_t all = fl->busy_ns + fl->poll_ns;
+		if (!fl->loop || (double)all < 0.5 * (double)c->wall)
+			continue;
+		double share = (double)fl->busy_ns / (double)all;
+		if (share < 0.8 || (double)lb->total > 0.5 * (double)fl->busy_ns)
+			continue;
+		char name[64], per[24], th[24];
+		uint32_t tasks = c->ended ? c->ended : 1;
+		struct finding *f = fd_add(c, "loop-saturated", FINDING_WARN, 0.3 * share, c->b, c->e,
+					   "%s was busy %.0f%% of the time running callbacks (%s per task, "
+					   "none over %s): one core bounds this run, not the waits.",
+					   fd_lane_name(c, (uint32_t)l, name, sizeof name), share * 100,
+					   fd_dur((int64_t)(fl->busy_ns / tasks), per, sizeof per),
+					   fd_dur(c->st->block_ns, th, sizeof th));
+		fd_lane(c, f, (uint32_t)l);
+	}
+}
+
+/* The loop family. */
+void fd_loop_findings(struct fd_ctx *c)
+{
+	struct loop_blocks lb;
+	memset(&lb, 0, sizeof lb);
+	for (size_t i = 0; i < c->st->nblocks; i++)
+		loop_take(&lb, &c->st->blocks[i]);
+	for (size_t l = 0; c->o->live && l < c->nlanes; l++) {
+		if (!c->st->lanes[l].loop)
+			continue;
+		struct fs_block b = loop_pending(c, l);
+		if (b.ns > 0)
+			loop_take(&lb, &b);
+	}
+	if (lb.n)
+		loop_blocked(c, &lb);
+	loop_saturated(c, &lb);
+}
