@@ -269,6 +269,8 @@ static void fd_rank(struct findings *l)
 {
 	for (int i = 0; i < l->n; i++) {
 		struct finding *f = &l->f[i];
+		if (f->nlanes == 0)
+			continue;
 		uint32_t *v = l->lanes + f->lane_off;
 		qsort(v, f->nlanes, sizeof *v, fd_cmp_u32);
 		size_t k = 0;

@@ -74,7 +74,7 @@ struct fd_ctx {
 	uint32_t ntasks, ended, done, failed, cancelled;
 	int64_t first_begin, last_end;  /* over every task; -1 when none */
 	/* what earlier families found (later ones defer) */
-	bool lock_bound, loop_blocked;
+	bool lock_bound, loop_blocked, io_saturated;
 };
 
 /* Start a finding; returns it (a sink when the list is full). Lanes added

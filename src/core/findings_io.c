@@ -159,6 +159,7 @@ static void io_saturated(struct fd_ctx *c, const struct fd_io *u)
 		if (io_pool_lane(c, u, k))
 			fd_lane(c, f, (uint32_t)k);
 	fd_suggest(f, MODE_ASYNC, 0, speedup);
+	c->io_saturated = true;
 }
 
 /* io-overlapped: every task was in flight at once and the run took about

@@ -40,7 +40,8 @@ static void loop_take(struct loop_blocks *lb, const struct fs_block *b)
 		lb->t0 = b->t0;
 	if (b->t0 + b->ns > lb->t1)
 		lb->t1 = b->t0 + b->ns;
-	if (lb->n == 0 || b->ns > lb->longest.ns)
+	const struct fs_block *l = &lb->longest;   /* ties: the earlier, then the lower lane */
+	if (lb->n == 0 || b->ns > l->ns || (b->ns == l->ns && (b->t0 < l->t0 || (b->t0 == l->t0 && b->lane < l->lane))))
 		lb->longest = *b;
 	if (lb->n == 0)
 		lb->one_lane = b->lane;
@@ -195,14 +196,14 @@ static void loop_blocked(struct fd_ctx *c, const struct loop_blocks *lb)
 			 fd_dur((int64_t)now, a, sizeof a), fd_dur((int64_t)then, b, sizeof b));
 	char lp[80], name[64];
 	if (lb->loops > 1)
-		snprintf(lp, sizeof lp, "the event loops");
+		snprintf(lp, sizeof lp, "the event loops were");
 	else if (c->s && lb->one_lane < c->s->nlanes && c->s->lanes[lb->one_lane].kind == LANE_LOOP)
-		snprintf(lp, sizeof lp, "the event loop");
+		snprintf(lp, sizeof lp, "the event loop was");
 	else
-		snprintf(lp, sizeof lp, "the event loop of %s", fd_lane_name(c, lb->one_lane, name, sizeof name));
+		snprintf(lp, sizeof lp, "the event loop of %s was", fd_lane_name(c, lb->one_lane, name, sizeof name));
 	double gain = speedup > 1 ? 1 - 1 / speedup : 0;
 	struct finding *f = fd_add(c, "loop-blocked", FINDING_WARN, share > gain ? share : gain, lb->t0, lb->t1,
-				   "%s was kept from polling %zu time%s for %s or more (%s in all, %.0f%% of "
+				   "%s kept from polling %zu time%s for %s or more (%s in all, %.0f%% of "
 				   "the run; the longest, %s at %s, by %s%s), so no other task could "
 				   "progress meanwhile%s%s.",
 				   lp, lb->n, lb->n > 1 ? "s" : "",

@@ -12,7 +12,9 @@
  * The model of the prediction: with the work cut finer (smaller tasks, or
  * more of them) the same work spreads evenly over the pool, so the idle
  * capacity is shared out: wall - idle / capacity. No change of model is
- * suggested: the cure is in the tasks.
+ * suggested: the cure is in the tasks. A pool saturated with I/O waits gets
+ * no stragglers finding: every task in flight at once (io-pool-saturated)
+ * removes its tail too.
  */
 #include <stdlib.h>
 #include "findings_int.h"
@@ -44,7 +46,7 @@ static double tail_idle(double *ends, size_t w, size_t p)
 /* The stragglers family. */
 void fd_tail_findings(struct fd_ctx *c)
 {
-	if (c->lock_bound || c->ended == 0 || c->ended + c->cancelled < c->ntasks || c->last_end < 0)
+	if (c->lock_bound || c->io_saturated || c->ended == 0 || c->ended + c->cancelled < c->ntasks || c->last_end < 0)
 		return;
 	double *ends = fd_scratch(c, c->nlanes + 1);
 	if (!ends)
