@@ -231,6 +231,12 @@ static void app_run_suggestion(struct app_live *L)
 				       : "no finding of this run points to another model");
 		return;
 	}
+	if (L->cur.mode >= MODE_BUILTIN) {   /* a traced program: its model is in its code */
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "%s suggests %s (predicted %.2fx faster): a traced "
+			       "program's model is in its code, so change it there", b.suggest_id,
+			       params_mode_name(b.suggest.mode), b.suggest.speedup);
+		return;
+	}
 	L->cur.mode = b.suggest.mode;
 	L->cur.workers = b.suggest.workers;
 	app_start_run(L);

@@ -92,6 +92,10 @@ void fd_suggest(struct finding *f, enum cv_mode mode, int workers, double speedu
 /* Return the scratch array of n doubles (grown on demand), NULL on ENOMEM. */
 double *fd_scratch(struct fd_ctx *c, size_t n);
 
+/* Return the run's measured start-up (run begin to first task begin) plus,
+ * once it is over, its wind-down (last task end to run end), ns. */
+double fd_overhead(const struct fd_ctx *c);
+
 /* Predict the wall time of jobs cost[0..n) on p workers: the run's
  * measured start-up (first task begin - run begin), the greedy makespan,
  * and, once the run is over, its measured wind-down (last task end - run

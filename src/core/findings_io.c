@@ -130,11 +130,7 @@ static void io_saturated(struct fd_ctx *c, const struct fd_io *u)
 	if (c->ended <= u->w || u->io_share < 0.5 || u->sampled == 0 || u->wait < 0.5 * u->lat_med)
 		return;
 	double n = (double)c->ended;
-	double pred = u->lat_q + u->setup + n * u->cpu;
-	if (c->first_begin > c->b)
-		pred += (double)(c->first_begin - c->b);
-	if (!c->o->live && c->last_end >= 0 && c->e > c->last_end)
-		pred += (double)(c->e - c->last_end);
+	double pred = fd_overhead(c) + u->lat_q + u->setup + n * u->cpu;
 	double speedup = (double)c->wall / pred;
 	if (speedup < MIN_SPEEDUP)
 		return;

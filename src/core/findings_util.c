@@ -110,15 +110,22 @@ double fd_makespan(const double *cost, size_t n, int p, double *heap)
 	return span;
 }
 
-/* Predict the wall time of cost[0..n) on p workers (see findings_int.h). */
-double fd_predict(const struct fd_ctx *c, double *cost, size_t n, int p)
+/* Return the run's measured start-up (run begin to first task begin) plus,
+ * once it is over, its wind-down (last task end to run end), ns. */
+double fd_overhead(const struct fd_ctx *c)
 {
-	double t = fd_makespan(cost, n, p, cost + n);
+	double t = 0;
 	if (c->first_begin > c->b)
 		t += (double)(c->first_begin - c->b);
 	if (!c->o->live && c->last_end >= 0 && c->e > c->last_end)
 		t += (double)(c->e - c->last_end);
 	return t;
+}
+
+/* Predict the wall time of cost[0..n) on p workers (see findings_int.h). */
+double fd_predict(const struct fd_ctx *c, double *cost, size_t n, int p)
+{
+	return fd_makespan(cost, n, p, cost + n) + fd_overhead(c);
 }
 
 /* Return the q-quantile of v[0..n) by quickselect (reorders v). */

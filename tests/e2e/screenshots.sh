@@ -110,12 +110,12 @@ start compare run --tasks 40 --latency 30 --jitter 30 --cpu-size 20000000
 if wait_for compare "$DONE"; then
 	# each key starts a run; wait for its header (mode, workload) to say DONE
 	for step in "0:seq .*io" "2:async .*io" "3:procs .*io" "w:procs .*cpu" "0:seq .*cpu" \
-		"1:threads ×5 .*cpu" "g:threads ×5 \+gil .*cpu"; do
+		"1:threads ×5 .*cpu" "g:threads ×5 \+gil .*cpu" "s:procs .*cpu"; do
 		tm_keys compare "${step%%:*}"
 		wait_for compare "^concviz .*${step#*:}.*DONE *\$" 120 || break
 	done
 	tm_keys compare Tab
-	wait_for compare '^ *8 +' 10 && shoot compare
+	wait_for compare '^ *9 +' 10 && shoot compare
 fi
 
 start event-loop run --mode async --tasks 40 $IO
@@ -123,6 +123,20 @@ if wait_for event-loop "$DONE"; then
 	tm_keys event-loop Tab Tab
 	sleep 0.5
 	shoot event-loop
+fi
+
+start findings run --tasks 80 $IO --fail-rate 0.05
+if wait_for findings "$DONE"; then
+	tm_keys findings i
+	wait_for findings 'most important first' 10 && sleep 0.3 && shoot findings
+fi
+
+start finding-gantt run --mode async --workload cpu --tasks 8 --cpu-size 100000000
+if wait_for finding-gantt "$DONE" 120; then
+	tm_keys finding-gantt i
+	wait_for finding-gantt 'loop-blocked' 10
+	tm_keys finding-gantt Enter
+	wait_for finding-gantt 'highlighted' 10 && sleep 0.3 && shoot finding-gantt
 fi
 
 start help run $IO
