@@ -7,8 +7,9 @@
  * uses the alternate glyph + ATTR_ALT so back-to-back tasks stay apart. Above
  * the lanes a time axis with 1-2-5 ticks, below them a legend and the lane
  * scroll position. A finding shown from the Findings view is highlighted:
- * its lanes' labels, its time range on the axis and its cells. Also here: the window helpers (zoom, pan, fit, scroll),
- * mouse hit-testing and the detail line of a span.
+ * its lanes' labels, its time range on the axis and its cells. Also here:
+ * the window helpers (zoom, pan, fit, scroll), mouse hit-testing and the
+ * detail line of a span.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -41,7 +41,8 @@ static void loop_take(struct loop_blocks *lb, const struct fs_block *b)
 	if (b->t0 + b->ns > lb->t1)
 		lb->t1 = b->t0 + b->ns;
 	const struct fs_block *l = &lb->longest;   /* ties: the earlier, then the lower lane */
-	if (lb->n == 0 || b->ns > l->ns || (b->ns == l->ns && (b->t0 < l->t0 || (b->t0 == l->t0 && b->lane < l->lane))))
+	if (lb->n == 0 || b->ns > l->ns ||
+	    (b->ns == l->ns && (b->t0 < l->t0 || (b->t0 == l->t0 && b->lane < l->lane))))
 		lb->longest = *b;
 	if (lb->n == 0)
 		lb->one_lane = b->lane;

@@ -46,7 +46,8 @@ static double tail_idle(double *ends, size_t w, size_t p)
 /* The stragglers family. */
 void fd_tail_findings(struct fd_ctx *c)
 {
-	if (c->lock_bound || c->io_saturated || c->ended == 0 || c->ended + c->cancelled < c->ntasks || c->last_end < 0)
+	if (c->lock_bound || c->io_saturated || c->ended == 0 || c->ended + c->cancelled < c->ntasks ||
+	    c->last_end < 0)
 		return;
 	double *ends = fd_scratch(c, c->nlanes + 1);
 	if (!ends)

@@ -326,6 +326,7 @@ out:
 	session_free(&s);
 }
 
+/* Time the findings, then check the predictions of the matrix. */
 int main(int argc, char **argv)
 {
 	static const struct { const char *job; enum cv_workload wl; int tasks; double latency; } jobs[] = {

@@ -72,6 +72,7 @@ static void fz_locks(struct timeline *tl, uint8_t flags, const uint8_t *t, size_
 		}
 }
 
+/* Build a run from the input and check its findings, live and whole. */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -883,6 +883,7 @@ static void test_models(void **state)
 	assert_string_equal(fd_dur(0, buf, sizeof buf), "0.00 ns");
 }
 
+/* Run the findings tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
