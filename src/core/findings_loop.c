@@ -13,9 +13,10 @@
  * processes (one per core, at most one per blocking task). A block can start
  * once it has its input, at its start less the blocks that delayed it, and
  * runs on the process free first; the loop keeps the rest of its timeline
- * (its end less the blocks). Each task's latency loses the other tasks'
- * blocks that fell within it, and a blocking task ends no sooner than its
- * moved work. A run with several loops gets no prediction.
+ * (its end less the blocks). Each task the loop serves (an async task, a
+ * task of the loop's own lane) loses the other tasks' blocks that fell
+ * within its latency, and a blocking task ends no sooner than its moved
+ * work. A run with several loops gets no prediction.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -148,6 +149,8 @@ static int loop_predict(struct fd_ctx *c, const struct loop_blocks *lb, int p, d
 		if ((tk->state != TASK_DONE && tk->state != TASK_FAILED) || tk->reason == FAIL_CANCELLED ||
 		    tk->t_end < 0)
 			continue;
+		if (tk->lane < c->nlanes && c->lanes[tk->lane].cls == FD_POOL && done[i] < 0)
+			continue;          /* a pool worker's task: the loop never served it */
 		double avail = (double)loop_avail(c, tk);
 		double lat = (double)tk->t_end - avail;
 		/* other tasks' blocks within it no longer delay it */
