@@ -93,7 +93,8 @@ static int fs_close_seg(struct findings_state *st, struct fs_lane *fl, uint32_t 
 		st->blocks = p;
 		st->blocks_cap = cap;
 	}
-	st->blocks[st->nblocks++] = (struct fs_block){ fl->seg_t0, ns, fl->seg_io_ns, fl->seg_task, lane };
+	st->blocks[st->nblocks++] = (struct fs_block){ fl->seg_t0, ns, fl->seg_io_ns, fl->seg_cpu_ns,
+						       fl->seg_task, lane };
 	if (fl->seg_task < st->ntasks)
 		st->tasks[fl->seg_task].blocked_ns += (uint64_t)ns;
 	return 0;
@@ -129,10 +130,12 @@ static int fs_loop_span(struct findings_state *st, struct fs_lane *fl, uint32_t 
 		fl->seg_task = sp->task;
 		fl->seg_t0 = sp->t0;
 		fl->seg_end = end;
-		fl->seg_io_ns = 0;
+		fl->seg_io_ns = fl->seg_cpu_ns = 0;
 	}
 	if (sp->state == ST_IO)
 		fl->seg_io_ns += d;
+	else if (sp->state == ST_CPU)
+		fl->seg_cpu_ns += d;
 	return 0;
 }
 

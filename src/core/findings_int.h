@@ -29,6 +29,7 @@ struct fs_lane {
 	uint32_t seg_task;
 	int64_t seg_t0, seg_end;
 	uint64_t seg_io_ns;       /* of it, blocked in I/O */
+	uint64_t seg_cpu_ns;      /* of it, running on a CPU (traced lanes) */
 	uint64_t poll_ns, busy_ns;/* loop: time in poll, time not in poll (callbacks) */
 };
 
@@ -42,6 +43,7 @@ struct fs_task {
 struct fs_block {
 	int64_t t0, ns;
 	uint64_t io_ns;           /* of it, in blocking I/O */
+	uint64_t cpu_ns;          /* of it, running on a CPU (traced lanes; 0 = not known) */
 	uint32_t task, lane;
 };
 
