@@ -217,7 +217,9 @@ static int loop_predict(struct fd_ctx *c, const struct loop_blocks *lb, struct l
 }
 
 /* loop-blocked: blocks past the threshold; which task, how long, how often;
- * and, when the blocks were CPU work, the effect of moving it off the loop. */
+ * and, when the blocks were CPU work, the effect of moving it off the loop.
+ * A warning when the blocks are known to be the program's CPU work or
+ * blocking I/O; information when their cause is not known. */
 static void loop_blocked(struct fd_ctx *c, const struct loop_blocks *lb)
 {
 	const struct fs_block *lo = &lb->longest;
@@ -231,9 +233,15 @@ static void loop_blocked(struct fd_ctx *c, const struct loop_blocks *lb)
 	if (loop_predict(c, lb, &lp) < 0)
 		return;
 	int64_t closed = 0;       /* the blocks the prediction knows (not the one still open) */
-	for (size_t i = 0; i < c->st->nblocks; i++)
+	uint64_t io = 0;
+	for (size_t i = 0; i < c->st->nblocks; i++) {
 		closed += c->st->blocks[i].ns;
+		io += c->st->blocks[i].io_ns;
+	}
 	bool work = lb->loops < 2 && closed > 0 && lp.work >= 0.5 * (double)closed;
+	/* a warning when the blocks were the program's work or blocking I/O; of
+	 * unknown cause (a callback of unmeasured cost: maybe pre-empted), a fact */
+	bool known = closed > 0 && (lp.work >= 0.5 * (double)closed || (double)io >= 0.5 * (double)closed);
 	double speedup = work && lp.wall > 0 ? (double)c->wall / lp.wall : 0;
 	double share = (double)lb->total / (double)c->wall;
 	char rest[240] = "";
@@ -260,7 +268,8 @@ static void loop_blocked(struct fd_ctx *c, const struct loop_blocks *lb)
 		snprintf(lpn, sizeof lpn, "the event loop of %s was",
 			 fd_lane_name(c, lb->one_lane, name, sizeof name));
 	double gain = speedup > 1 ? 1 - 1 / speedup : 0;
-	struct finding *f = fd_add(c, "loop-blocked", FINDING_WARN, share > gain ? share : gain, lb->t0, lb->t1,
+	struct finding *f = fd_add(c, "loop-blocked", known ? FINDING_WARN : FINDING_INFO,
+				   share > gain ? share : gain, lb->t0, lb->t1,
 				   "%s kept from polling %zu time%s for %s or more (%s in all, %.0f%% of "
 				   "the run; the longest, %s at %s, by %s%s), so no other task could "
 				   "progress meanwhile%s%s.",

@@ -446,6 +446,7 @@ static void test_loop_blocked(void **state)
 	async_run(&b, 8, 100, 0.2, 3, 40, false);
 	fl = tb_findings(&b);
 	f = must(fl, "loop-blocked");
+	assert_int_equal(f->severity, FINDING_INFO);   /* its cause is not known */
 	assert_non_null(strstr(f->text, "none of that is known to be CPU work"));
 	assert_null(strstr(f->text, "mean latency"));
 	assert_false(f->has_suggest);
