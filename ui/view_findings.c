@@ -50,9 +50,9 @@ static int find_draw_one(struct canvas *c, struct view_rect r, int y, int bottom
 	const struct finding *f = &ctx->findings->f[i];
 	bool sel = !ctx->no_chrome && ctx->vs->find_sel == i;
 	bool warn = f->severity == FINDING_WARN;
-	int attr = sel ? ATTR_REVERSE : 0, y0 = y;
+	int attr = 0, y0 = y;   /* the selected row: a bar in the selection's colours */
 	if (sel)
-		canvas_fill(c, r.x, y, r.w, 1, ' ', ROLE_SELECT, ATTR_REVERSE);
+		canvas_fill(c, r.x, y, r.w, 1, ' ', ROLE_SELECT, 0);
 	int x = r.x;
 	x += canvas_printf(c, x, y, r.w, sel ? ROLE_SELECT : warn ? ROLE_WARN : ROLE_GOOD, attr, "%s %s  ",
 			   warn ? view_sym(u, "▲", "!") : view_sym(u, "●", "*"),

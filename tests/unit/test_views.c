@@ -572,7 +572,7 @@ static void test_findings_view(void **state)
 	t = render(&sc, VIEW_FINDINGS, 120, 40, true);
 	golden("findings", 120, 40, t);
 	free(t);
-	/* selection: the arrows move it, clamped; the selected one is reversed */
+	/* selection: the arrows move it, clamped; the selected row is a bar */
 	view_findings_select(&sc.vs, &sc.ctx, 5);
 	assert_int_equal(sc.vs.find_sel, sc.fs.list.n - 1);
 	view_findings_select(&sc.vs, &sc.ctx, -9);
@@ -583,8 +583,9 @@ static void test_findings_view(void **state)
 	view_draw(&c, VIEW_FINDINGS, &sc.ctx);
 	int y1 = sc.vs.find_y[1];
 	assert_true(y1 > sc.vs.find_y[0] && sc.vs.find_y[0] > 0);
-	assert_int_equal(canvas_at(&c, 0, y1)->attr & ATTR_REVERSE, ATTR_REVERSE);
-	assert_int_equal(canvas_at(&c, 0, sc.vs.find_y[0])->attr & ATTR_REVERSE, 0);
+	assert_int_equal(canvas_at(&c, 0, y1)->role, ROLE_SELECT);
+	assert_int_equal(canvas_at(&c, 70, y1)->role, ROLE_SELECT);   /* the whole row */
+	assert_true(canvas_at(&c, 0, sc.vs.find_y[0])->role != ROLE_SELECT);
 	/* clicks map rows back to findings */
 	assert_int_equal(view_findings_hit(&sc.vs, sc.vs.find_y[0]), 0);
 	assert_int_equal(view_findings_hit(&sc.vs, sc.vs.find_y[0] + 1), 0);
