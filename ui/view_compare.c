@@ -73,7 +73,7 @@ static void compare_note(struct canvas *c, struct view_rect r, int y, const stru
 			      got, x, j + 1, (b->suggest.speedup / got - 1) * 100);
 	} else {
 		canvas_text(c, at, y, r.x + r.w - at, ROLE_DIM, 0,
-			    ctx->replay ? "" : (i + 1 == ctx->nruns ? "; s runs it" : "; not run yet"));
+			    ctx->replay || ctx->no_chrome ? "" : (i + 1 == ctx->nruns ? "; s runs it" : "; not run yet"));
 	}
 }
 
