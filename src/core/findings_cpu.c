@@ -125,13 +125,14 @@ static bool cpu_python(const struct fd_ctx *c)
 }
 
 /* gil-bound / lock-bound: CPU lanes that mostly wait for a lock while about
- * one core is used; predicted as processes (one per core, at most one per
- * lane and per unit of work). */
+ * one core is used (someone holds the lock and runs: threads that wait for
+ * work instead use much less); predicted as processes (one per core, at
+ * most one per lane and per unit of work). */
 static void cpu_lock_bound(struct fd_ctx *c, const struct fd_cpu *u)
 {
 	uint64_t busy = u->cpu + u->lock + u->ready + u->io;
 	double lock_share = busy ? (double)u->lock / (double)busy : 0;
-	if (u->n < 2 || c->cores < 2 || lock_share < 0.3 || u->par > 1.3 || u->cpu < u->io)
+	if (u->n < 2 || c->cores < 2 || lock_share < 0.3 || u->par > 1.3 || u->par < 0.5 || u->cpu < u->io)
 		return;
 	int p = c->cores < (int)u->n ? c->cores : (int)u->n;
 	double pred = cpu_best(c, &p);

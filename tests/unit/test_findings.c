@@ -276,6 +276,28 @@ static void test_traced_lock_bound(void **state)
 	}
 }
 
+/* Traced threads that wait on a futex for work most of the time (a quiet
+ * pool): lock waits, but not lock-bound: nobody runs meanwhile. */
+static void test_waiting_for_work(void **state)
+{
+	(void)state;
+	struct tb b;
+	tb_init(&b, MODE_TRACE, WL_CPU, 0, 4, 0);
+	for (int k = 0; k < 3; k++) {
+		uint32_t l = tb_lane(&b, "worker", LANE_WORKER, 0);
+		for (int s = 0; s < 10; s++) {   /* 10 ms of work, then 90 ms waiting for the next */
+			tb_ev(&b, s * 100.0 + k, l, CV_NO_TASK, EV_CPU, 0, 0, 0);
+			tb_ev(&b, s * 100.0 + k + 10, l, CV_NO_TASK, EV_LOCK_WAIT, 0, 0x77, 0);
+		}
+		tb_ev(&b, 1000, l, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	}
+	const struct findings *fl = tb_findings(&b);
+	assert_null(findings_find(fl, "lock-bound"));
+	assert_null(findings_find(fl, "gil-bound"));
+	no_warning(fl);
+	tb_free(&b);
+}
+
 /* seq cpu on 4 cores, 10 tasks of 10 ms: cores-idle, procs x4 (makespan
  * 30 ms: 3, 3, 2, 2 tasks), 100 / 30 = 3.33x. */
 static void test_cores_idle(void **state)
@@ -903,6 +925,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_gil_bound),
 		cmocka_unit_test(test_traced_lock_bound),
+		cmocka_unit_test(test_waiting_for_work),
 		cmocka_unit_test(test_cores_idle),
 		cmocka_unit_test(test_cores_saturated),
 		cmocka_unit_test(test_ready),
