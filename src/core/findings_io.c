@@ -16,7 +16,8 @@
  * its own), plus the CPU one loop thread spends on all N transfers, which
  * runs one transfer at a time: N x the measured CPU time per task (a worker
  * thread's CPU clock over its download: curl's and the kernel's work, the
- * same work the loop does per transfer). A worker's first task is left out
+ * same work the loop does per transfer; for an async run, the loop's busy
+ * time per task). A worker's first task is left out
  * of the latency and CPU samples: it also paid for first use. The model
  * assumes the server answers N requests at once as fast as it answered the
  * pool's few.
@@ -102,6 +103,12 @@ static bool io_measure(struct fd_ctx *c, struct fd_io *u)
 	}
 	u->wait = nwait ? wait / (double)nwait : 0;
 	u->cpu = ncpu ? cpu / (double)ncpu : 0;
+	if (u->cpu <= 0 && c->ended) {   /* an event loop did the transfers: its busy time each */
+		uint64_t busy = 0;
+		for (size_t l = 0; l < c->nlanes; l++)
+			busy += c->st->lanes[l].loop ? c->st->lanes[l].busy_ns : 0;
+		u->cpu = (double)busy / (double)c->ended;
+	}
 	u->sampled = n;
 	if (n == 0)
 		return true;

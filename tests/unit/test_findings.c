@@ -583,6 +583,42 @@ static void test_io_pool_saturated(void **state)
 	tb_free(&b);
 }
 
+/* async with 2 transfers in flight for 8 tasks of 50 ms: the slots are the
+ * pool; the loop's busy time per task is the CPU each transfer costs it. */
+static void test_io_async_limit(void **state)
+{
+	(void)state;
+	struct tb b;
+	tb_init(&b, MODE_ASYNC, WL_IO, 2, 2, 8);
+	uint32_t loop = tb_lane(&b, "loop", LANE_LOOP, 0);
+	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	tb_ev(&b, 0, loop, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	for (uint32_t i = 0; i < 8; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "task %u", i + 1);
+		uint32_t l = tb_lane(&b, name, LANE_TASK, 0);
+		double at = (i / 2) * 50.2;
+		tb_ev(&b, 0, l, i, EV_TASK_QUEUED, 0, 0, 0);
+		tb_ev(&b, at, l, i, EV_TASK_BEGIN, 0, 0, 0);
+		tb_ev(&b, at, l, i, EV_IO, 0, 0, 0);
+		tb_ev(&b, at + 50 + (i % 2) * 0.1, loop, i, EV_CALLBACK, 0, 0, 0);   /* 0.1 ms each */
+		tb_ev(&b, at + 50.2, l, i, EV_TASK_END, 200, 0, 100);
+		tb_ev(&b, at + 50.2, l, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+		if (i % 2)
+			tb_ev(&b, at + 50.2, loop, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	}
+	tb_ev(&b, 200.8, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	tb_ev(&b, 200.8, loop, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	const struct findings *fl = tb_findings(&b);
+	const struct finding *f = must(fl, "io-pool-saturated");
+	assert_non_null(strstr(f->text, "the 2 transfers in flight waited on I/O"));
+	assert_non_null(strstr(f->text, "and 100 us of the loop's CPU"));
+	assert_int_equal(f->suggest.mode, MODE_ASYNC);
+	/* 50.2 ms (the slowest wait) + 8 x 0.1 ms, against 200.8 ms */
+	near(f->suggest.speedup, 200.8 / 51.0, 0.01);
+	tb_free(&b);
+}
+
 /* Failures grouped by reason (HTTP by status), cancelled ones apart. */
 static void test_failures(void **state)
 {
@@ -933,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_loop_blocked_cpu),
 		cmocka_unit_test(test_loop_saturated),
 		cmocka_unit_test(test_io_pool_saturated),
+		cmocka_unit_test(test_io_async_limit),
 		cmocka_unit_test(test_failures),
 		cmocka_unit_test(test_stragglers),
 		cmocka_unit_test(test_deadlock),
