@@ -50,21 +50,21 @@ static int find_draw_one(struct canvas *c, struct view_rect r, int y, int bottom
 	const struct finding *f = &ctx->findings->f[i];
 	bool sel = !ctx->no_chrome && ctx->vs->find_sel == i;
 	bool warn = f->severity == FINDING_WARN;
-	int attr = 0, y0 = y;   /* the selected row: a bar in the selection's colours */
-	if (sel)
+	int y0 = y;
+	if (sel)   /* the selected row: a bar in the selection's colours */
 		canvas_fill(c, r.x, y, r.w, 1, ' ', ROLE_SELECT, 0);
 	int x = r.x;
-	x += canvas_printf(c, x, y, r.w, sel ? ROLE_SELECT : warn ? ROLE_WARN : ROLE_GOOD, attr, "%s %s  ",
+	x += canvas_printf(c, x, y, r.w, sel ? ROLE_SELECT : warn ? ROLE_WARN : ROLE_GOOD, 0, "%s %s  ",
 			   warn ? view_sym(u, "▲", "!") : view_sym(u, "●", "*"),
 			   findings_severity_name(f->severity));
-	x += canvas_text(c, x, y, r.x + r.w - x, sel ? ROLE_SELECT : ROLE_TITLE, attr | ATTR_BOLD, f->id);
+	x += canvas_text(c, x, y, r.x + r.w - x, sel ? ROLE_SELECT : ROLE_TITLE, ATTR_BOLD, f->id);
 	if (f->has_suggest) {
 		char sug[96], wk[16] = "";
 		if (f->suggest.workers > 0)
 			snprintf(wk, sizeof wk, " %s%d", view_sym(u, "×", "x"), f->suggest.workers);
 		snprintf(sug, sizeof sug, "  %s %s%s: predicted %.1f%s faster", view_sym(u, "→", "->"),
 			 params_mode_name(f->suggest.mode), wk, f->suggest.speedup, view_sym(u, "×", "x"));
-		canvas_text(c, x, y, r.x + r.w - x, sel ? ROLE_SELECT : ROLE_GOOD, attr, sug);
+		canvas_text(c, x, y, r.x + r.w - x, sel ? ROLE_SELECT : ROLE_GOOD, 0, sug);
 	}
 	y++;
 	struct view_rect tr = { r.x + FIND_INDENT, y, r.w - FIND_INDENT, bottom - y };
@@ -81,7 +81,7 @@ static int find_draw_one(struct canvas *c, struct view_rect r, int y, int bottom
 	return y + 2 - y0;
 }
 
-/* Keep the selection within the list and on screen (rows r.h at width r.w). */
+/* Keep the selection within the list and on screen (h rows at width w). */
 static void find_scroll(struct view_state *vs, const struct findings *fl, int w, int h)
 {
 	if (vs->find_sel >= fl->n)
