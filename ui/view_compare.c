@@ -128,8 +128,9 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 		x += canvas_printf(c, x, y, r.x + r.w - x, ROLE_TEXT, 0, " %6s  ", eff);
 		if (tops) {
 			const char *id = ctx->briefs[i].id[0] ? ctx->briefs[i].id : view_sym(u, "—", "-");
-			canvas_printf(c, x, y, r.x + r.w - x, ctx->briefs[i].id[0] ? ROLE_WARN : ROLE_DIM, 0,
-				      "%-17.17s ", id);
+			int role = !ctx->briefs[i].id[0] ? ROLE_DIM
+				   : ctx->briefs[i].severity == FINDING_WARN ? ROLE_WARN : ROLE_GOOD;
+			canvas_printf(c, x, y, r.x + r.w - x, role, 0, "%-17.17s ", id);
 			x += 18;
 		}
 		int barw = r.x + r.w - x - 1;

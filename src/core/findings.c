@@ -381,8 +381,10 @@ void findings_brief(const struct findings *l, struct finding_brief *b)
 {
 	memset(b, 0, sizeof *b);
 	const struct finding *top = findings_top(l), *sug = findings_top_suggestion(l);
-	if (top)
+	if (top) {
 		snprintf(b->id, sizeof b->id, "%s", top->id);
+		b->severity = top->severity;
+	}
 	if (sug) {
 		b->has_suggest = true;
 		b->suggest = sug->suggest;

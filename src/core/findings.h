@@ -146,6 +146,7 @@ void findings_print_run(FILE *f, const struct session *s, const struct timeline 
 /* The top finding of a run, kept beside its summary (Compare view). */
 struct finding_brief {
 	char id[FINDING_ID_MAX];      /* "" when the run had none */
+	enum finding_severity severity;
 	bool has_suggest;             /* the top suggestion (not always the top finding's) */
 	struct finding_suggest suggest;
 	char suggest_id[FINDING_ID_MAX];

@@ -669,12 +669,19 @@ static void test_compare_findings(void **state)
 		snprintf(sc.briefs[i].id, sizeof sc.briefs[i].id, "%s",
 			 i == 2 ? "io-overlapped" : i == 5 ? "gil-bound" : i == 6 ? "cores-saturated" : "");
 	/* run 2 (threads io): async, not run after it; run 6 (gil): procs x4, run 7 did it */
-	sc.briefs[1] = (struct finding_brief){ "io-pool-saturated", true, { MODE_ASYNC, 0, 12.0 },
-					       "io-pool-saturated" };
+	sc.briefs[1] = (struct finding_brief){ "io-pool-saturated", FINDING_WARN, true,
+					       { MODE_ASYNC, 0, 12.0 }, "io-pool-saturated" };
+	sc.briefs[5].severity = FINDING_WARN;
 	sc.briefs[5].has_suggest = true;
 	sc.briefs[5].suggest = (struct finding_suggest){ MODE_PROCS, 4, 3.9 };
 	snprintf(sc.briefs[5].suggest_id, sizeof sc.briefs[5].suggest_id, "gil-bound");
 	sc.ctx.briefs = sc.briefs;
+	struct canvas c;   /* warnings in the warning colour, good news in the good one */
+	assert_int_equal(canvas_init(&c, 100, 24, true), 0);
+	view_draw(&c, VIEW_COMPARE, &sc.ctx);
+	assert_int_equal(canvas_at(&c, 60, 3 + 1 + 5)->role, ROLE_WARN);   /* #6 gil-bound */
+	assert_int_equal(canvas_at(&c, 60, 3 + 1 + 6)->role, ROLE_GOOD);   /* #7 cores-saturated */
+	canvas_free(&c);
 	char *t = render(&sc, VIEW_COMPARE, 100, 24, true);
 	assert_non_null(strstr(t, "top finding"));
 	assert_non_null(strstr(t, "gil-bound"));
