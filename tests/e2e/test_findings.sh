@@ -33,17 +33,18 @@ T=$E2E_TMP
 # --- headless: each model's limit ---------------------------------------------------
 "$BIN" run --json --mode threads --gil --workload cpu --tasks 8 --cpu-size 40000000 >"$T/gil.json" ||
 	fail "threads + gil cpu run"
+# (a GIL costs nothing on one core: there the finding is rightly absent)
 json_check "threads + GIL cpu: gil-bound first, suggesting processes" "$T/gil.json" \
-	"d['findings'][0]['id'] == 'gil-bound' and d['findings'][0]['suggest']['mode'] == 'procs' and d['findings'][0]['suggest']['speedup'] > 1.15"
+	"d['cores'] < 2 or (d['findings'][0]['id'] == 'gil-bound' and d['findings'][0]['suggest']['mode'] == 'procs' and d['findings'][0]['suggest']['speedup'] > 1.15)"
 json_check "threads + GIL cpu: the finding is about the 5 worker lanes" "$T/gil.json" \
-	"f['gil-bound']['lanes'] == [0, 1, 2, 3, 4] and 'waiting for the GIL' in f['gil-bound']['text']"
+	"d['cores'] < 2 or (f['gil-bound']['lanes'] == [0, 1, 2, 3, 4] and 'waiting for the GIL' in f['gil-bound']['text'])"
 
 "$BIN" run --json --mode async --workload cpu --tasks 6 --cpu-size 60000000 >"$T/async.json" ||
 	fail "async cpu run"
 json_check "async cpu: loop-blocked, naming the task that blocked the loop longest" "$T/async.json" \
 	"'loop-blocked' in f and ' by task ' in f['loop-blocked']['text'] and '(sum n=' in f['loop-blocked']['text'] and 0 in f['loop-blocked']['lanes']"
 json_check "async cpu: loop-blocked counts every task's callback and suggests processes" "$T/async.json" \
-	"'kept from polling 6 times' in f['loop-blocked']['text'] and f['loop-blocked']['suggest']['mode'] == 'procs'"
+	"'kept from polling 6 times' in f['loop-blocked']['text'] and (d['cores'] < 2 or f['loop-blocked']['suggest']['mode'] == 'procs')"
 
 "$BIN" run --json --workers 5 --tasks 40 --latency 20 >"$T/pool.json" || fail "threads io run"
 json_check "threads io with 5 workers: io-pool-saturated, suggesting the event loop" "$T/pool.json" \
@@ -94,6 +95,10 @@ fi
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "test_findings: tmux is missing (Debian package tmux; \`make test-deps\` installs it)"
 	exit 1
+fi
+if [ "$(nproc)" -lt 2 ]; then     # a GIL costs nothing on one core: nothing to suggest
+	echo "test_findings: one core: the UI part (a GIL finding and its suggestion) is skipped"
+	e2e_finish
 fi
 tm_start ui 120 40 "\"$BIN\" run --mode threads --gil --workload cpu --tasks 8 --cpu-size 40000000"
 check ui "threads + GIL: the run ends with its top finding on the status line" '^done: gil-bound: ' 60
