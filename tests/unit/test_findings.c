@@ -81,6 +81,14 @@ static uint32_t tb_lane(struct tb *b, const char *name, enum lane_kind kind, dou
 	return (uint32_t)l;
 }
 
+/* Add a lane named fmt with the number n (a worker's "thread %u"), started at 0. */
+static uint32_t tb_named(struct tb *b, const char *fmt, unsigned n, enum lane_kind kind)
+{
+	char name[32];
+	snprintf(name, sizeof name, fmt, n);
+	return tb_lane(b, name, kind, 0);
+}
+
 /* Build the timeline from the events (sorted by time, stably). */
 static void tb_build(struct tb *b)
 {
@@ -216,9 +224,7 @@ static void test_gil_bound(void **state)
 	b.s.params.gil = true;
 	uint32_t l[4];
 	for (int k = 0; k < 4; k++) {
-		char name[16];
-		snprintf(name, sizeof name, "thread %d", k + 1);
-		l[k] = tb_lane(&b, name, LANE_WORKER, 0);
+		l[k] = tb_named(&b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
 	}
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	double end = gil_lanes(&b, l, 4, 2, 20, 5, false, true);
@@ -345,9 +351,7 @@ static void test_cores_saturated(void **state)
 	tb_init(&b, MODE_PROCS, WL_CPU, 4, 4, 8);
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	for (uint32_t k = 0; k < 4; k++) {
-		char name[16];
-		snprintf(name, sizeof name, "pid %u", 100 + k);
-		uint32_t l = tb_lane(&b, name, LANE_WORKER, 0);
+		uint32_t l = tb_named(&b, "pid %u", (unsigned)(100 + k), LANE_WORKER);
 		for (uint32_t j = 0; j < 2; j++) {
 			uint32_t i = k * 2 + j;
 			tb_ev(&b, j * 50.0 + 0.1, l, i, EV_TASK_BEGIN, 0, 0, 0);
@@ -412,9 +416,7 @@ static double async_run(struct tb *b, uint32_t n, double io_ms, double cb_ms, ui
 	tb_ev(b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	uint32_t *lane = calloc(n, sizeof *lane);
 	for (uint32_t i = 0; i < n; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "task %u", i + 1);
-		lane[i] = tb_lane(b, name, LANE_TASK, 0);
+		lane[i] = tb_named(b, "task %u", (unsigned)(i + 1), LANE_TASK);
 		tb_ev(b, 0, lane[i], i, EV_TASK_QUEUED, 0, 0, 0);
 		tb_ev(b, 0.01, lane[i], i, EV_TASK_BEGIN, 0, 0, 0);
 		tb_ev(b, 0.01, lane[i], i, EV_IO, 0, 0, 0);
@@ -495,9 +497,7 @@ static void test_loop_blocked_cpu(void **state)
 	uint32_t loop = tb_lane(&b, "loop", LANE_LOOP, 0);
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	for (uint32_t i = 0; i < 8; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "task %u", i + 1);
-		uint32_t l = tb_lane(&b, name, LANE_TASK, 0);
+		uint32_t l = tb_named(&b, "task %u", (unsigned)(i + 1), LANE_TASK);
 		tb_ev(&b, 0, l, i, EV_TASK_QUEUED, 0, 0, 0);
 		tb_ev(&b, i * 20.0, loop, i, EV_CALLBACK, 0, 0, 0);
 		tb_ev(&b, i * 20.0, l, i, EV_TASK_BEGIN, 0, 0, 0);
@@ -549,9 +549,7 @@ static void test_io_pool_saturated(void **state)
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	double end = 0;
 	for (uint32_t k = 0; k < 3; k++) {
-		char name[16];
-		snprintf(name, sizeof name, "thread %u", k + 1);
-		uint32_t l = tb_lane(&b, name, LANE_WORKER, 0);
+		uint32_t l = tb_named(&b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
 		double t = 0;
 		for (uint32_t j = 0; j < 4; j++) {
 			uint32_t i = j * 3 + k;
@@ -594,9 +592,7 @@ static void test_io_async_limit(void **state)
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	tb_ev(&b, 0, loop, CV_NO_TASK, EV_POLL, 0, 0, 0);
 	for (uint32_t i = 0; i < 8; i++) {
-		char name[16];
-		snprintf(name, sizeof name, "task %u", i + 1);
-		uint32_t l = tb_lane(&b, name, LANE_TASK, 0);
+		uint32_t l = tb_named(&b, "task %u", (unsigned)(i + 1), LANE_TASK);
 		double at = (i / 2) * 50.2;
 		tb_ev(&b, 0, l, i, EV_TASK_QUEUED, 0, 0, 0);
 		tb_ev(&b, at, l, i, EV_TASK_BEGIN, 0, 0, 0);
@@ -666,9 +662,7 @@ static void test_stragglers(void **state)
 	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	uint32_t task = 0;
 	for (uint32_t k = 0; k < 4; k++) {
-		char name[16];
-		snprintf(name, sizeof name, "pid %u", 10 + k);
-		uint32_t l = tb_lane(&b, name, LANE_WORKER, 0);
+		uint32_t l = tb_named(&b, "pid %u", (unsigned)(10 + k), LANE_WORKER);
 		double t = 0;
 		for (int j = 0; j < (k == 0 ? 2 : 1); j++, task++) {
 			double d = k == 3 ? 100 : k == 0 ? 20 : 40;
@@ -735,9 +729,7 @@ static void test_deadlock(void **state)
 		tb_init(&b, MODE_TRACE, WL_CPU, 0, 4, 0);
 		uint32_t l[4];
 		for (int k = 0; k < 4; k++) {
-			char name[16];
-			snprintf(name, sizeof name, "prog %d", 10 + k);
-			l[k] = tb_lane(&b, name, LANE_WORKER, 0);
+			l[k] = tb_named(&b, "prog %u", (unsigned)(10 + k), LANE_WORKER);
 			tb_ev(&b, 1, l[k], CV_NO_TASK, EV_CPU, 0, 0, 0);
 		}
 		tb_ev(&b, 100, l[1], CV_NO_TASK, EV_LOCK_WAIT, 0, 0xa, 0);
