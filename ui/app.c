@@ -11,6 +11,12 @@
  * overwriting a file). A run that cannot start is reported on the message
  * line; the UI stays up. The replay UI is in app_replay.c.
  *
+ * Findings (findings.h) are brought up to date at most every 250 ms while a
+ * run is live (an incremental update: only the spans closed since the last
+ * one are read) and once more when it ends; each finished run keeps its top
+ * finding and top suggestion beside its summary for the Compare view, and
+ * s starts a run of the current (or last) run's top suggestion.
+ *
  * Threads: everything here runs on the UI thread, which owns the runner's
  * timeline and recorder (runner.h).
  */
@@ -22,11 +28,13 @@
 #include "app.h"
 #include "app_int.h"
 #include "clock.h"
+#include "findings.h"
 #include "runner.h"
 #include "stats.h"
 #include "tui.h"
 
 #define APP_MAX_RUNS 64   /* summaries kept for the Compare view */
+#define APP_FINDINGS_NS 250000000ull /* live findings are brought up to date at most this often */
 
 struct app_live {
 	struct app_ui ui;
@@ -36,20 +44,44 @@ struct app_live {
 	struct runner *run;        /* the current run, NULL when none could start */
 	bool summarized;           /* the current run's summary is in runs[] */
 	struct cv_summary runs[APP_MAX_RUNS];
+	struct finding_brief briefs[APP_MAX_RUNS]; /* each run's top finding, parallel to runs */
 	size_t nruns;
+	struct findings_state fs;  /* the current run's findings */
+	uint64_t fs_next;          /* clock_ns() of the next live update */
+	bool fs_final;             /* computed on the whole run */
+	int base_workers;          /* --workers as given (mode keys go back to it) */
 	char rec_path[64];         /* the recording in progress, "" when none */
 	bool paused;               /* display frozen (the run goes on) */
 };
 
-/* Append the current run's summary to the list (once per run). */
+/* Bring the current run's findings up to date: at most every
+ * APP_FINDINGS_NS while it is live, once more on the whole run. */
+static void app_findings(struct app_live *L, uint64_t now)
+{
+	struct runner *r = L->run;
+	if (!r || L->fs_final || (!r->finished && now < L->fs_next))
+		return;
+	struct findings_opts o;
+	findings_opts_default(&o);
+	o.live = !r->finished;
+	findings_update(&L->fs, &r->session, &r->tl, &o);  /* on ENOMEM the list is empty */
+	L->fs_final = r->finished;
+	L->fs_next = now + APP_FINDINGS_NS;
+	L->ui.dirty = true;
+}
+
+/* Append the current run's summary and top finding to the list (once per run). */
 static void app_keep_summary(struct app_live *L)
 {
 	if (!L->run || L->summarized || !L->run->tl.stats.events)
 		return;
 	if (L->nruns == APP_MAX_RUNS) { /* drop the oldest */
 		memmove(L->runs, L->runs + 1, (APP_MAX_RUNS - 1) * sizeof L->runs[0]);
+		memmove(L->briefs, L->briefs + 1, (APP_MAX_RUNS - 1) * sizeof L->briefs[0]);
 		L->nruns--;
 	}
+	app_findings(L, clock_ns());   /* the run is over or stopped: on the whole of it */
+	findings_brief(&L->fs.list, &L->briefs[L->nruns]);
 	stats_summarize(&L->run->session, &L->run->tl, &L->runs[L->nruns++]);
 	L->summarized = true;
 }
@@ -101,6 +133,9 @@ static void app_start_run(struct app_live *L)
 	}
 	L->run = r;
 	L->summarized = false;
+	findings_state_reset(&L->fs);
+	L->fs_final = false;
+	L->fs_next = clock_ns() + APP_FINDINGS_NS;
 	if (L->cur.record) { /* --record FILE: the first run only */
 		if (runner_record(r, L->cur.record, L->cur.force, err, sizeof err) == 0) {
 			snprintf(L->rec_path, sizeof L->rec_path, "%s", L->cur.record);
@@ -127,6 +162,7 @@ static void app_live_ctx(struct app_live *L, struct view_ctx *ctx, uint64_t now)
 	struct runner *r = L->run;
 	ctx->vs = &L->ui.vs;
 	ctx->runs = L->runs;
+	ctx->briefs = L->briefs;
 	ctx->nruns = L->nruns;
 	ctx->message = app_ui_msg_now(&L->ui, now);
 	ctx->now = -1;
@@ -135,6 +171,7 @@ static void app_live_ctx(struct app_live *L, struct view_ctx *ctx, uint64_t now)
 		return;
 	ctx->s = &r->session;
 	ctx->tl = &r->tl;
+	ctx->findings = &L->fs.list;
 	ctx->live = !r->finished;
 	ctx->done = r->finished;
 	ctx->recording = r->rec != NULL;
@@ -167,6 +204,40 @@ static void app_toggle_lock(struct app_live *L)
 			       "(l orders them)");
 }
 
+/* s: start a run of the top suggestion of the current run's findings (or,
+ * with no run, of the last finished run's). */
+static void app_run_suggestion(struct app_live *L)
+{
+	struct finding_brief b;
+	if (L->run)
+		findings_brief(&L->fs.list, &b);
+	else if (L->nruns)
+		b = L->briefs[L->nruns - 1];
+	else
+		memset(&b, 0, sizeof b);
+	if (!b.has_suggest) {
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "no suggestion: %s",
+			       L->run && !L->run->finished && !L->fs.list.n
+				       ? "the findings are not in yet; wait for the run to show what limits it"
+				       : "no finding of this run points to another model");
+		return;
+	}
+	if (L->cur.mode >= MODE_BUILTIN) {   /* a traced program: its model is in its code */
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "%s suggests %s (predicted %.2fx faster): a traced "
+			       "program's model is in its code, so change it there", b.suggest_id,
+			       params_mode_name(b.suggest.mode), b.suggest.speedup);
+		return;
+	}
+	L->cur.mode = b.suggest.mode;
+	L->cur.workers = b.suggest.workers;
+	app_start_run(L);
+	if (L->run)
+		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "running the suggestion of %s: %s%s%.0d, "
+			       "predicted %.2fx faster (Tab to Compare checks it)", b.suggest_id,
+			       params_mode_name(b.suggest.mode), b.suggest.workers > 0 ? " x" : "",
+			       b.suggest.workers, b.suggest.speedup);
+}
+
 /* Apply one action of the live UI; returns false to quit. */
 static bool app_live_action(struct app_live *L, const struct key_action *a, const struct view_ctx *ctx)
 {
@@ -178,7 +249,11 @@ static bool app_live_action(struct app_live *L, const struct key_action *a, cons
 	case ACT_MODE_SEQ: case ACT_MODE_THREADS: case ACT_MODE_ASYNC: case ACT_MODE_PROCS:
 		L->cur.mode = a->act == ACT_MODE_SEQ ? MODE_SEQ : a->act == ACT_MODE_THREADS ? MODE_THREADS
 			    : a->act == ACT_MODE_ASYNC ? MODE_ASYNC : MODE_PROCS;
+		L->cur.workers = L->base_workers;
 		app_start_run(L);
+		break;
+	case ACT_SUGGEST:
+		app_run_suggestion(L);
 		break;
 	case ACT_WORKLOAD:
 		L->cur.workload = (enum cv_workload)((L->cur.workload + 1) % WL_COUNT);
@@ -251,8 +326,11 @@ int app_live(const struct cv_params *p)
 		L->tasks[w] = given ? p->tasks : params_default_tasks((enum cv_workload)w);
 	L->lock = p->lock;
 	L->lock_order = p->lock_order;
+	L->base_workers = p->workers;
+	findings_state_init(&L->fs);
 	rc = app_ui_open(&L->ui);
 	if (rc) {
+		findings_state_free(&L->fs);
 		free(L);
 		return rc;
 	}
@@ -269,6 +347,7 @@ int app_live(const struct cv_params *p)
 		if (L->run) {
 			if (runner_drain(L->run) > 0 && !L->paused)
 				L->ui.dirty = true;
+			app_findings(L, now);
 			app_check_run(L);
 			if (!L->run->finished && !L->paused)
 				L->ui.dirty = true; /* the live edge moves */
@@ -285,6 +364,7 @@ int app_live(const struct cv_params *p)
 	app_end_run(L);
 	app_ui_close(&L->ui);
 	runner_shutdown();
+	findings_state_free(&L->fs);
 	free(L);
 	return status;
 }

@@ -1,8 +1,8 @@
 /*
  * app_ui.c - the screen shared by the live UI and the replay UI: opening and
  * closing the terminal, the message line, the keys every view obeys (zoom,
- * pan, scroll, fit, Tab, help, mouse), recording on demand (R) and
- * drawing one frame.
+ * pan, scroll, fit, Tab, help, mouse, the Findings view's selection),
+ * recording on demand (R) and drawing one frame.
  * UI thread only.
  */
 #include <locale.h>
@@ -108,10 +108,13 @@ static int64_t app_ui_time_at(const struct view_state *vs, int x)
 	return view_center(vs);
 }
 
-/* Scroll whatever the current view scrolls by rows. */
-static void app_ui_scroll(struct app_ui *u, int rows)
+/* Scroll whatever the current view scrolls by rows (the Findings view
+ * moves its selection). */
+static void app_ui_scroll(struct app_ui *u, int rows, const struct view_ctx *ctx)
 {
-	if (u->view == VIEW_LOG && !u->vs.help) {
+	if (u->view == VIEW_FINDINGS && !u->vs.help) {
+		view_findings_select(&u->vs, ctx, rows);
+	} else if (u->view == VIEW_LOG && !u->vs.help) {
 		long top = (long)u->vs.log_top + rows;
 		u->vs.log_top = top < 0 ? 0 : top > 1000000 ? 1000000 : (int)top;
 	} else {
@@ -125,6 +128,16 @@ static void app_ui_cycle(struct app_ui *u, int dir)
 	int n = VIEW_HELP; /* the views Tab cycles through: all but help */
 	u->vs.help = false;
 	u->view = (enum view_id)(((int)u->view + dir + n) % n);
+}
+
+/* Show finding i in the Gantt view, saying so on the message line. */
+static void app_ui_show_finding(struct app_ui *u, const struct view_ctx *ctx, int i)
+{
+	if (!view_findings_show(&u->vs, ctx, i))
+		return;
+	u->view = VIEW_GANTT;
+	app_ui_message(u, APP_MSG_NS / 1e9, "finding %s: its lanes and time range are highlighted "
+		       "(Esc clears, f fits the run)", u->vs.hl_id);
 }
 
 /* Handle the actions every view shares; true when a was one of them. */
@@ -142,22 +155,36 @@ bool app_ui_navigate(struct app_ui *u, const struct key_action *a, const struct 
 	case ACT_WHEEL_OUT: view_zoom(vs, 1.25, app_ui_time_at(vs, a->x)); break;
 	case ACT_PAN_LEFT: view_pan(vs, -pan); break;
 	case ACT_PAN_RIGHT: view_pan(vs, pan); break;
-	case ACT_SCROLL_UP: app_ui_scroll(u, -1); break;
-	case ACT_SCROLL_DOWN: app_ui_scroll(u, 1); break;
-	case ACT_PAGE_UP: app_ui_scroll(u, -page); break;
-	case ACT_PAGE_DOWN: app_ui_scroll(u, page); break;
+	case ACT_SCROLL_UP: app_ui_scroll(u, -1, ctx); break;
+	case ACT_SCROLL_DOWN: app_ui_scroll(u, 1, ctx); break;
+	case ACT_PAGE_UP: app_ui_scroll(u, -page, ctx); break;
+	case ACT_PAGE_DOWN: app_ui_scroll(u, page, ctx); break;
 	case ACT_FIT: view_fit(vs); break;
 	case ACT_NEXT_VIEW: app_ui_cycle(u, 1); break;
 	case ACT_PREV_VIEW: app_ui_cycle(u, -1); break;
 	case ACT_HELP: vs->help = !vs->help; break;
+	case ACT_FINDINGS:
+		vs->help = false;
+		u->view = VIEW_FINDINGS;
+		break;
+	case ACT_ENTER:
+		if (u->view == VIEW_FINDINGS && !vs->help)
+			app_ui_show_finding(u, ctx, vs->find_sel);
+		break;
 	case ACT_CLOSE:
 		if (vs->help)
 			vs->help = false;
-		else
+		else if (vs->sel_lane >= 0)
 			vs->sel_lane = -1;
+		else
+			view_findings_clear(vs);
 		break;
 	case ACT_CLICK:
-		if (u->view == VIEW_GANTT && !vs->help && ctx && view_hit(vs, ctx, a->x, a->y, &lane, &t)) {
+		if (u->view == VIEW_FINDINGS && !vs->help) {
+			int i = view_findings_hit(vs, a->y);
+			if (i >= 0)
+				app_ui_show_finding(u, ctx, i);
+		} else if (u->view == VIEW_GANTT && !vs->help && ctx && view_hit(vs, ctx, a->x, a->y, &lane, &t)) {
 			vs->sel_lane = lane;
 			vs->sel_t = t;
 			u->msg[0] = 0; /* the status line shows the span's detail */

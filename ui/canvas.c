@@ -225,6 +225,7 @@ static const int canvas_fg[ROLE_COUNT] = {
 	[ROLE_HEADER] = 0,    [ROLE_FOOTER] = 90,    [ROLE_KEY] = 33,
 	[ROLE_AXIS] = 90,     [ROLE_LABEL] = 36,     [ROLE_SELECT] = 0,
 	[ROLE_WARN] = 31,     [ROLE_GOOD] = 32,      [ROLE_BAR] = 36,
+	[ROLE_HILITE] = 33,
 	[ROLE_ST_NONE] = 0,   [ROLE_ST_IDLE] = 90,   [ROLE_ST_QUEUED] = 90,
 	[ROLE_ST_CPU] = 32,   [ROLE_ST_IO] = 34,     [ROLE_ST_LOCK] = 35,
 	[ROLE_ST_POLL] = 90,  [ROLE_ST_CALLBACK] = 33, [ROLE_ST_FAILED] = 31,
@@ -238,12 +239,12 @@ static void canvas__sgr(FILE *f, int role, int attr)
 	if ((attr & ATTR_ALT) && fg >= 30 && fg <= 37)
 		fg += 60; /* the bright variant tells neighbouring tasks apart */
 	fputs("\033[0", f);
-	if ((attr & ATTR_BOLD) || role == ROLE_TITLE || role == ROLE_KEY || role == ROLE_ST_FAILED ||
-	    role == ROLE_DEADLOCK || role == ROLE_LOSS)
+	if ((attr & (ATTR_BOLD | ATTR_HILITE)) || role == ROLE_TITLE || role == ROLE_KEY ||
+	    role == ROLE_ST_FAILED || role == ROLE_DEADLOCK || role == ROLE_LOSS)
 		fputs(";1", f);
-	if (attr & ATTR_UNDERLINE)
+	if (attr & (ATTR_UNDERLINE | ATTR_HILITE))
 		fputs(";4", f);
-	if ((attr & ATTR_REVERSE) || role == ROLE_SELECT)
+	if ((attr & ATTR_REVERSE) || role == ROLE_SELECT || role == ROLE_HILITE)
 		fputs(";7", f);
 	if (fg)
 		fprintf(f, ";%d", fg);
@@ -258,7 +259,7 @@ void canvas_print(FILE *f, const struct canvas *c, bool color)
 		const struct cell *row = &c->cells[(size_t)y * (size_t)c->w];
 		int end = c->w;
 		while (end > 0 && row[end - 1].ch == ' ' &&
-		       !(color && (row[end - 1].attr & (ATTR_REVERSE | ATTR_UNDERLINE))))
+		       !(color && (row[end - 1].attr & (ATTR_REVERSE | ATTR_UNDERLINE | ATTR_HILITE))))
 			end--;
 		int cur_role = -1, cur_attr = -1;
 		for (int x = 0; x < end; x++) {

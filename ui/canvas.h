@@ -18,6 +18,7 @@
 enum role {
 	ROLE_TEXT = 0, ROLE_DIM, ROLE_TITLE, ROLE_HEADER, ROLE_FOOTER, ROLE_KEY,
 	ROLE_AXIS, ROLE_LABEL, ROLE_SELECT, ROLE_WARN, ROLE_GOOD, ROLE_BAR,
+	ROLE_HILITE,   /* what a selected finding is about: its lanes' labels, its time range */
 	/* one role per timeline display state, in enum tl_state order */
 	ROLE_ST_NONE, ROLE_ST_IDLE, ROLE_ST_QUEUED, ROLE_ST_CPU, ROLE_ST_IO,
 	ROLE_ST_LOCK, ROLE_ST_POLL, ROLE_ST_CALLBACK, ROLE_ST_FAILED, ROLE_ST_READY,
@@ -26,7 +27,8 @@ enum role {
 	ROLE_COUNT
 };
 
-enum { ATTR_BOLD = 1, ATTR_REVERSE = 2, ATTR_UNDERLINE = 4, ATTR_ALT = 8 /* alternate shade: tells neighbouring tasks apart */ };
+enum { ATTR_BOLD = 1, ATTR_REVERSE = 2, ATTR_UNDERLINE = 4, ATTR_ALT = 8 /* alternate shade: tells neighbouring tasks apart */,
+       ATTR_HILITE = 16 /* inside a selected finding's lanes and time range */ };
 
 struct cell {
 	uint32_t ch;      /* Unicode code point; ' ' when empty */

@@ -4,7 +4,8 @@
  * Live UI: 1 threads, 2 async, 3 procs, 0 seq, w workload (io, cpu, race,
  * deadlock), g GIL, l lock (--lock / --lock-order), +/- zoom, left/right
  * (Shift-arrows too) pan, up/down, j/k, PgUp/PgDn scroll lanes, f
- * fit/follow, space pause the display, r rerun, Tab / Shift-Tab views, R
+ * fit/follow, space pause the display, r rerun, Tab / Shift-Tab views, i
+ * findings, s run the top suggestion, Enter show the selected finding, R
  * record, ? help, q quit; mouse wheel zooms around the pointer, a click
  * selects a span.
  * Replay UI: the same, except space plays/pauses, < > change the speed,
@@ -56,6 +57,9 @@ static enum action keys_common(uint32_t k)
 	case 'l': return ACT_LOCK;
 	case 'r': return ACT_RERUN;
 	case 'R': return ACT_RECORD;
+	case 'i': case 'I': return ACT_FINDINGS;
+	case 's': case 'S': return ACT_SUGGEST;
+	case '\r': case '\n': return ACT_ENTER;
 	default: return ACT_COUNT;
 	}
 }
@@ -96,7 +100,7 @@ bool keys_live_only(enum action a)
 {
 	switch (a) {
 	case ACT_MODE_SEQ: case ACT_MODE_THREADS: case ACT_MODE_ASYNC: case ACT_MODE_PROCS:
-	case ACT_WORKLOAD: case ACT_GIL: case ACT_LOCK: case ACT_RERUN: case ACT_RECORD:
+	case ACT_WORKLOAD: case ACT_GIL: case ACT_LOCK: case ACT_RERUN: case ACT_RECORD: case ACT_SUGGEST:
 		return true;
 	default:
 		return false;
@@ -120,6 +124,7 @@ const char *keys_action_name(enum action a)
 		[ACT_RECORD] = "record", [ACT_HELP] = "help", [ACT_CLOSE] = "close",
 		[ACT_WHEEL_IN] = "wheel-in", [ACT_WHEEL_OUT] = "wheel-out",
 		[ACT_CLICK] = "click", [ACT_RESIZE] = "resize",
+		[ACT_FINDINGS] = "findings", [ACT_SUGGEST] = "suggest", [ACT_ENTER] = "enter",
 		[ACT_SPEED_UP] = "speed-up", [ACT_SPEED_DOWN] = "speed-down",
 		[ACT_STEP] = "step", [ACT_SEEK_START] = "seek-start", [ACT_SEEK_END] = "seek-end",
 		[ACT_SCRUB_BACK] = "scrub-back", [ACT_SCRUB_FWD] = "scrub-fwd",

@@ -49,6 +49,9 @@ enum action {
 	ACT_WHEEL_IN, ACT_WHEEL_OUT, /* zoom around the pointer (x, y) */
 	ACT_CLICK,           /* select the span under (x, y) */
 	ACT_RESIZE,
+	ACT_FINDINGS,        /* jump to the Findings view */
+	ACT_SUGGEST,         /* run the top suggestion of the findings */
+	ACT_ENTER,           /* show the selected finding in the Gantt view */
 	/* replay only */
 	ACT_SPEED_UP, ACT_SPEED_DOWN, ACT_STEP,
 	ACT_SEEK_START, ACT_SEEK_END, ACT_SCRUB_BACK, ACT_SCRUB_FWD,

@@ -157,6 +157,7 @@ static const struct tui_style tui_styles[ROLE_COUNT] = {
 	[ROLE_WARN]   = { 203, DEF, COLOR_RED, DEF, A_BOLD },
 	[ROLE_GOOD]   = { 114, DEF, COLOR_GREEN, DEF, A_BOLD },
 	[ROLE_BAR]    = { 75, DEF, COLOR_CYAN, DEF, A_NORMAL },
+	[ROLE_HILITE] = { 16, 214, COLOR_BLACK, COLOR_YELLOW, A_REVERSE | A_BOLD },
 	[ROLE_ST_NONE]     = { DEF, DEF, DEF, DEF, A_NORMAL },
 	[ROLE_ST_IDLE]     = { 239, DEF, COLOR_WHITE, DEF, A_DIM },
 	[ROLE_ST_QUEUED]   = { 246, 237, COLOR_WHITE, COLOR_BLACK, A_DIM },
@@ -233,6 +234,8 @@ static void tui_cell_style(const struct cell *c, attr_t *attr, short *pair)
 		a |= A_REVERSE;
 	if (c->attr & ATTR_UNDERLINE)
 		a |= A_UNDERLINE;
+	if (c->attr & ATTR_HILITE)      /* a selected finding: stands out in any colour mode */
+		a |= A_BOLD | A_UNDERLINE;
 	*attr = a;
 	*pair = p;
 }

@@ -5,7 +5,8 @@
  * body, footer) from a struct view_ctx, so the same code serves the ncurses
  * UI (tui.c / app.c), `concviz show` and the golden tests. The views:
  * Gantt (one row per lane), Compare (every run of the session), Loop (the
- * event loop's iterations), Log (newest events) and Help (hotkeys + legend).
+ * event loop's iterations), Log (newest events), Findings (what limits the
+ * run, findings.h) and Help (hotkeys + legend).
  *
  * The caller owns a struct view_state per screen (what is visible: time
  * window, scrolled lanes, selection) and changes it through the helpers
@@ -24,11 +25,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "canvas.h"
+#include "findings.h"
 #include "session.h"
 #include "stats.h"
 #include "timeline.h"
 
-enum view_id { VIEW_GANTT = 0, VIEW_COMPARE, VIEW_LOOP, VIEW_LOG, VIEW_HELP, VIEW_COUNT };
+enum view_id { VIEW_GANTT = 0, VIEW_COMPARE, VIEW_LOOP, VIEW_LOG, VIEW_FINDINGS, VIEW_HELP, VIEW_COUNT };
 
 #define VIEW_LABEL_W 12   /* width of the lane-name column of the Gantt view */
 #define VIEW_LABEL_W_TRACE 22 /* the same for a traced program ("comm tid" names) */
@@ -44,6 +46,14 @@ struct view_state {
 	int sel_lane;        /* selected lane for the detail line, -1 = none */
 	int64_t sel_t;       /* selected time on sel_lane */
 	int log_top;         /* Log view: newest events skipped (scroll), 0 = newest */
+	/* Findings view: the selected finding and the first one drawn */
+	int find_sel, find_top;
+	int find_y[FINDINGS_MAX + 1]; /* written by view_draw: row of each finding drawn, -1 none */
+	/* the finding shown in the Gantt view (Enter / click in Findings) */
+	char hl_id[FINDING_ID_MAX];   /* "" = none */
+	int64_t hl_t0, hl_t1;         /* its time range, highlighted */
+	bool fit_range;               /* the next Gantt draw fits [fit_t0, fit_t1) */
+	int64_t fit_t0, fit_t1;
 	/* written by view_draw: where the last Gantt body was drawn */
 	int gx, gy, gw, gh;  /* cells area: x, y, width (time cells), height (lanes) */
 	int lanes_shown;     /* lanes drawn (<= gh) */
@@ -55,7 +65,9 @@ struct view_ctx {
 	const struct timeline *tl;     /* may be NULL */
 	struct view_state *vs;         /* required by view_draw */
 	const struct cv_summary *runs; /* every finished run of this session (Compare) */
+	const struct finding_brief *briefs; /* their top findings, parallel to runs; may be NULL */
 	size_t nruns;
+	const struct findings *findings;    /* the current run's findings; NULL = none computed */
 	const char *target;            /* "127.0.0.1:8080"; NULL = derived from the session */
 	const char *message;           /* status line (errors, "recording to x.cvz"), or NULL */
 	int64_t now;                   /* current time, ns from origin: live = clock - origin,
@@ -76,11 +88,12 @@ void view_state_init(struct view_state *vs);
  * its size (0x0 included). */
 void view_draw(struct canvas *c, enum view_id v, const struct view_ctx *ctx);
 
-/* Return the canvas height view v needs to show everything without
- * scrolling (every lane, every run), frame included; for `concviz show`. */
-int view_rows_needed(enum view_id v, const struct view_ctx *ctx);
+/* Return the canvas height view v needs at width w to show everything
+ * without scrolling (every lane, every run, every finding), frame included;
+ * for `concviz show`. */
+int view_rows_needed(enum view_id v, const struct view_ctx *ctx, int w);
 
-/* Return the name of a view ("gantt", "compare", "loop", "log", "help"). */
+/* Return the name of a view ("gantt", "compare", "loop", "log", "findings", "help"). */
 const char *view_name(enum view_id v);
 
 /* Parse a view name; returns 0 or -1. */
@@ -111,5 +124,19 @@ void view_fit(struct view_state *vs);
 
 /* Return the middle of the visible time window (for keyboard zoom). */
 int64_t view_center(const struct view_state *vs);
+
+/* Move the Findings selection by delta (clamped to ctx's findings). */
+void view_findings_select(struct view_state *vs, const struct view_ctx *ctx, int delta);
+
+/* Return the finding drawn at row y of the last Findings frame, or -1. */
+int view_findings_hit(const struct view_state *vs, int y);
+
+/* Show finding i in the Gantt view: the next draw fits its time range (with
+ * a margin), scrolls to its first lane and highlights its lanes and range.
+ * Returns false when there is no such finding. */
+bool view_findings_show(struct view_state *vs, const struct view_ctx *ctx, int i);
+
+/* Forget the highlighted finding. */
+void view_findings_clear(struct view_state *vs);
 
 #endif

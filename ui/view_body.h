@@ -17,10 +17,12 @@ void view_compare_body(struct canvas *c, struct view_rect r, const struct view_c
 void view_loop_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
 void view_log_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
 void view_help_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
+void view_findings_body(struct canvas *c, struct view_rect r, const struct view_ctx *ctx);
 
 /* Rows each body needs to show everything without scrolling (for `show`). */
 int view_gantt_rows(const struct view_ctx *ctx);
 int view_compare_rows(const struct view_ctx *ctx);
 int view_loop_rows(const struct view_ctx *ctx);
+int view_findings_rows(const struct view_ctx *ctx, int w);
 
 #endif

@@ -19,10 +19,10 @@
 #include "view_util.h"
 
 static const char *const view_names[VIEW_COUNT] = {
-	"gantt", "compare", "loop", "log", "help",
+	"gantt", "compare", "loop", "log", "findings", "help",
 };
 static const char *const view_titles[VIEW_COUNT] = {
-	"Gantt", "Compare", "Event loop", "Log", "Help",
+	"Gantt", "Compare", "Event loop", "Log", "Findings", "Help",
 };
 
 /* Initialise a view state: follow on, nothing selected, top of the list. */
@@ -31,6 +31,8 @@ void view_state_init(struct view_state *vs)
 	memset(vs, 0, sizeof *vs);
 	vs->follow = true;
 	vs->sel_lane = -1;
+	for (int i = 0; i <= FINDINGS_MAX; i++)
+		vs->find_y[i] = -1;
 }
 
 /* Return the name of a view. */
@@ -403,7 +405,8 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 	bool u = c->utf8;
 	const struct view_key live_keys[] = { /* in order of importance */
 		{ "q", "quit", "quit" },         { "?", "help", "help" },
-		{ "Tab", "view", "view" },       { "1/2/3/0", "threads/async/procs/seq", "mode" },
+		{ "Tab", "view", "view" },       { "i", "findings", "find" },
+		{ "1/2/3/0", "threads/async/procs/seq", "mode" }, { "s", "suggestion", "sug" },
 		{ "spc", "pause", "pause" },     { "f", "fit", "fit" },
 		{ "+/-", "zoom", "zoom" },       { view_sym(u, "←→", "<-/->"), "pan", "pan" },
 		{ view_sym(u, "↑↓", "j/k"), "lanes", "lanes" }, { "r", "rerun", "rerun" },
@@ -412,7 +415,8 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 	};
 	const struct view_key replay_keys[] = {
 		{ "q", "quit", "quit" },         { "?", "help", "help" },
-		{ "Tab", "view", "view" },       { "spc", "play/pause", "play" },
+		{ "Tab", "view", "view" },       { "i", "findings", "find" },
+		{ "spc", "play/pause", "play" },
 		{ "< >", "speed", "speed" },     { ".", "step", "step" },
 		{ "Home/End", "seek", "seek" },  { view_sym(u, "←→", "<-/->"), "scrub", "scrub" },
 		{ "+/-", "zoom", "zoom" },       { view_sym(u, "↑↓", "j/k"), "lanes", "lanes" },
@@ -444,7 +448,22 @@ static void view_frame_footer(struct canvas *c, int y, const struct view_ctx *ct
 	}
 }
 
-/* Draw the status line: the message, else the selected span's detail. */
+/* Draw the most important finding on the status line ("done: " first when
+ * the run is over); false when there is none. */
+static bool view_frame_top_finding(struct canvas *c, int y, const struct view_ctx *ctx)
+{
+	const struct finding *f = findings_top(ctx->findings);
+	if (!f || (!ctx->live && !ctx->done))
+		return false;
+	int role = f->severity == FINDING_WARN ? ROLE_WARN : ROLE_GOOD;
+	int x = ctx->done ? canvas_text(c, 0, y, -1, ROLE_GOOD, 0, "done: ") : 0;
+	x += canvas_printf(c, x, y, -1, role, ATTR_BOLD, "%s", f->id);
+	canvas_printf(c, x, y, -1, role, 0, ": %s", f->text);
+	return true;
+}
+
+/* Draw the status line: the message, else the selected span's detail, else
+ * the top finding, else the summary of a finished run. */
 static void view_frame_status(struct canvas *c, int y, const struct view_ctx *ctx)
 {
 	char buf[512];
@@ -453,6 +472,8 @@ static void view_frame_status(struct canvas *c, int y, const struct view_ctx *ct
 	else if (ctx->vs && ctx->vs->sel_lane >= 0 &&
 		 view_detail(ctx, ctx->vs->sel_lane, ctx->vs->sel_t, buf, sizeof buf))
 		canvas_text(c, 0, y, -1, ROLE_SELECT, 0, buf);
+	else if (view_frame_top_finding(c, y, ctx))
+		return;
 	else if (ctx->done && ctx->s && ctx->tl) {
 		/* the run is over: its summary, as `run --no-ui` prints it */
 		struct cv_summary sum;
@@ -503,18 +524,20 @@ void view_draw(struct canvas *c, enum view_id v, const struct view_ctx *ctx)
 	case VIEW_COMPARE: view_compare_body(c, r, ctx); break;
 	case VIEW_LOOP: view_loop_body(c, r, ctx); break;
 	case VIEW_LOG: view_log_body(c, r, ctx); break;
+	case VIEW_FINDINGS: view_findings_body(c, r, ctx); break;
 	default: view_gantt_body(c, r, ctx); break;
 	}
 }
 
-/* Return the rows view v needs to show everything without scrolling. */
-int view_rows_needed(enum view_id v, const struct view_ctx *ctx)
+/* Return the rows view v needs at width w to show everything without scrolling. */
+int view_rows_needed(enum view_id v, const struct view_ctx *ctx, int w)
 {
 	int frame = 2 + (ctx->no_chrome ? 0 : 3) + view_frame_has_sync(ctx);
 	switch (v) {
 	case VIEW_COMPARE: return frame + view_compare_rows(ctx);
 	case VIEW_LOOP: return frame + view_loop_rows(ctx);
 	case VIEW_GANTT: return frame + view_gantt_rows(ctx);
+	case VIEW_FINDINGS: return frame + view_findings_rows(ctx, w);
 	default: return 24;
 	}
 }

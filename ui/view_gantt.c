@@ -9,9 +9,10 @@
  * which a lane read a value another read too) and a deadlocked wait (the
  * wait of a lane in the deadlock cycle, from its start to the run's cut).
  * Above the lanes a time axis with 1-2-5 ticks, below them a legend and the
- * lane scroll position. Also here: the window helpers (zoom, pan, fit,
- * scroll), mouse hit-testing and the detail line of a span (for a lock
- * wait: which lock, held by whom).
+ * lane scroll position. A finding shown from the Findings view is
+ * highlighted: its lanes' labels, its time range on the axis and its cells.
+ * Also here: the window helpers (zoom, pan, fit, scroll), mouse hit-testing
+ * and the detail line of a span (for a lock wait: which lock, held by whom).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +63,16 @@ static int64_t gantt_nice_step(int64_t v)
 static void gantt_apply_window(struct view_state *vs, const struct view_ctx *ctx, int gw)
 {
 	int64_t edge = view_edge(ctx);
+	if (vs->fit_range && vs->fit_t1 > vs->fit_t0) {   /* a finding asked for its range */
+		vs->span_ns = (vs->fit_t1 - vs->fit_t0 + gw - 1) / gw;
+		if (vs->span_ns < GANTT_MIN_SPAN)
+			vs->span_ns = GANTT_MIN_SPAN;
+		if (vs->span_ns > GANTT_MAX_SPAN)
+			vs->span_ns = GANTT_MAX_SPAN;
+		vs->t0 = vs->fit_t0;
+		vs->follow = false;
+		vs->fit_range = false;
+	}
 	if (vs->follow || vs->span_ns <= 0) {
 		int64_t extent = edge;
 		if (!ctx->done && extent < GANTT_LIVE_MIN)
@@ -156,6 +167,29 @@ static void gantt_marks(struct canvas *c, int x, int y, int gw, int l, const str
 	}
 }
 
+/* Return the finding highlighted in the Gantt view, or NULL (none, or no
+ * longer in the list: then only its time range is marked). */
+static const struct finding *gantt_hl(const struct view_ctx *ctx)
+{
+	return ctx->vs->hl_id[0] ? findings_find(ctx->findings, ctx->vs->hl_id) : NULL;
+}
+
+/* True when cell i (of a window from t0, span ns a cell) lies in the
+ * highlighted time range. */
+static bool gantt_in_hl(const struct view_state *vs, int i)
+{
+	int64_t a = vs->t0 + (int64_t)i * vs->span_ns;
+	return vs->hl_id[0] && a + vs->span_ns > vs->hl_t0 && a < vs->hl_t1;
+}
+
+/* Mark the highlighted time range on the axis row y ("━", "=" in ASCII). */
+static void gantt_hl_axis(struct canvas *c, int x, int y, int gw, const struct view_state *vs)
+{
+	for (int i = 0; i < gw; i++)
+		if (gantt_in_hl(vs, i))
+			canvas_put(c, x + i, y, c->utf8 ? 0x2501 : '=', ROLE_HILITE, ATTR_BOLD);
+}
+
 /* Draw one lane's cells from the bucket states. */
 static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const struct view_ctx *ctx,
 		       uint8_t *states, uint32_t *tasks)
@@ -177,6 +211,8 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 	 * opposite of the one before, so neighbouring tasks always differ. */
 	uint32_t last_task = CV_NO_TASK;
 	bool last_alt = false, seeded = false;
+	const struct finding *hl = gantt_hl(ctx);
+	bool hl_lane = hl && findings_has_lane(ctx->findings, hl, (uint32_t)l);
 	for (int i = 0; i < gw; i++) {
 		int st = states[i];
 		bool alt = false;
@@ -200,6 +236,8 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 		if (vs->sel_lane == l && vs->sel_t >= vs->t0 + (int64_t)i * vs->span_ns &&
 		    vs->sel_t < vs->t0 + (int64_t)(i + 1) * vs->span_ns)
 			attr |= ATTR_REVERSE;
+		if (hl_lane && gantt_in_hl(vs, i))
+			attr |= ATTR_HILITE;
 		canvas_put(c, x + i, y, glyph_state(st, alt, c->utf8), glyph_role(st), attr);
 	}
 	gantt_marks(c, x, y, gw, l, ctx, states);
@@ -224,8 +262,11 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 	if (axis) {
 		canvas_text(c, r.x, y, lw - 1, ROLE_DIM, 0, "time");
 		gantt_axis(c, r.x + lw, y, ticks ? y + 1 : -1, gw, vs);
+		if (ticks)
+			gantt_hl_axis(c, r.x + lw, y + 1, gw, vs);
 		y += 1 + ticks;
 	}
+	const struct finding *hl = gantt_hl(ctx);
 	if (vs->top_lane > nl - rows)
 		vs->top_lane = nl - rows;
 	if (vs->top_lane < 0)
@@ -255,7 +296,9 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 			       (ctx->tl->lanes[l].crashed || ctx->tl->lanes[l].deadlocked);
 		int attr = vs->sel_lane == l ? ATTR_REVERSE : 0;
 		int indent = view_traced(ctx) && !first[i] && lw > 8; /* a process's other threads */
-		canvas_text(c, r.x + indent, y + row, lw - 1 - indent, crashed ? ROLE_WARN : ROLE_LABEL,
+		bool lit = hl && findings_has_lane(ctx->findings, hl, (uint32_t)l);
+		canvas_text(c, r.x + indent, y + row, lw - 1 - indent,
+			    lit ? ROLE_HILITE : crashed ? ROLE_WARN : ROLE_LABEL,
 			    attr | (first[i] ? ATTR_BOLD : 0), name);
 		if (ctx->tl && states && tasks)
 			gantt_lane(c, r.x + lw, y + row, gw, l, ctx, states, tasks);

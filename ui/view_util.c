@@ -148,7 +148,8 @@ int view_text_width(const char *s)
 	return n;
 }
 
-/* Write text word-wrapped into r from its top row; returns the rows used. */
+/* Write text word-wrapped into r from its top row (c NULL: only count);
+ * returns the rows used. */
 int view_wrap(struct canvas *c, struct view_rect r, int role, const char *text)
 {
 	int rows = 0;
@@ -179,7 +180,8 @@ int view_wrap(struct canvas *c, struct view_rect r, int role, const char *text)
 		size_t len = (size_t)(end - p) < sizeof line - 1 ? (size_t)(end - p) : sizeof line - 1;
 		memcpy(line, p, len);
 		line[len] = 0;
-		canvas_text(c, r.x, r.y + rows, r.w, role, 0, line);
+		if (c)
+			canvas_text(c, r.x, r.y + rows, r.w, role, 0, line);
 		rows++;
 		p = end;
 	}

@@ -39,7 +39,8 @@ int64_t view_edge(const struct view_ctx *ctx);
  * enough decimals to tell multiples of `res` ns apart (res <= 0: 3 digits). */
 char *view_fmt_time(int64_t ns, int64_t res, bool utf8, char *buf, size_t n);
 
-/* Write text word-wrapped into r from its top row; returns the rows used. */
+/* Write text word-wrapped into r from its top row (c NULL: only count the
+ * rows); returns the rows used. */
 int view_wrap(struct canvas *c, struct view_rect r, int role, const char *text);
 
 /* Return the cells a UTF-8 string takes (one per code point). */

@@ -1,7 +1,8 @@
 /*
  * cmd_run.c - `concviz run`: one job, in the UI or headless (--no-ui).
  *
- * Headless runs print one summary line (or JSON with --json) on stdout.
+ * Headless runs print one summary line and the top findings under it (or
+ * JSON with --json, findings included) on stdout.
  * Exit status: 0 when the run completed, even when some tasks failed (that
  * is what is being measured); 1 on a runtime error: the run could not start,
  * the recording could not be written, or no task could reach its URL at all
@@ -13,6 +14,7 @@
 #include <unistd.h>
 #include "app.h"
 #include "commands.h"
+#include "findings.h"
 #include "headless.h"
 #include "options.h"
 #include "runner.h"
@@ -38,8 +40,10 @@ static int run_headless(const struct cv_params *p)
 	stats_summarize(&r.session, &r.tl, &sum);
 	if (p->json)
 		stats_print_json(stdout, &r.session, &r.tl, &sum);
-	else
+	else {
 		stats_print_line(stdout, &sum);
+		findings_print_run(stdout, &r.session, &r.tl, false, HEADLESS_FINDINGS);
+	}
 	fflush(stdout);
 	int status = r.exit_status;
 	if (status)

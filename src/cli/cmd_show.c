@@ -5,6 +5,8 @@
  * default) into a canvas as wide as asked (default: the terminal's width when
  * stdout is a terminal, else 100) and tall enough for every lane, fitted to
  * the whole run, and prints it with canvas_print: no curses, no scrolling.
+ * The run's top findings follow the diagram (all of them are the Findings
+ * view, --view findings).
  * Colours only when stdout is a terminal (--color auto) or --color always;
  * block glyphs when the locale is UTF-8 (--ascii forces the fall-back).
  */
@@ -18,6 +20,7 @@
 #include <unistd.h>
 #include "canvas.h"
 #include "commands.h"
+#include "findings.h"
 #include "recfile.h"
 #include "session.h"
 #include "stats.h"
@@ -27,6 +30,7 @@
 #define SHOW_MIN_W 20
 #define SHOW_MAX_W 1000
 #define SHOW_MAX_H 100000
+#define SHOW_FINDINGS 3      /* printed under the diagram */
 
 struct show_opts {
 	const char *file;
@@ -40,7 +44,7 @@ struct show_opts {
 static int show_usage(const char *what)
 {
 	fprintf(stderr, "concviz: show: %s; usage: concviz show FILE [--width N] "
-		"[--view gantt|compare|loop|log] [--color auto|always|never] [--ascii]\n", what);
+		"[--view gantt|compare|loop|log|findings] [--color auto|always|never] [--ascii]\n", what);
 	return 2;
 }
 
@@ -128,25 +132,42 @@ static int show_render(const struct show_opts *o, const struct session *s, const
 {
 	struct cv_summary sum;
 	stats_summarize(s, tl, &sum);
+	struct findings_state fs;
+	findings_state_init(&fs);
+	if (findings_update(&fs, s, tl, NULL) < 0) {
+		fprintf(stderr, "concviz: %s: out of memory computing the findings; free some memory\n",
+			o->file);
+		findings_state_free(&fs);
+		return 1;
+	}
+	struct finding_brief brief;
+	findings_brief(&fs.list, &brief);
 	struct view_state vs;
 	view_state_init(&vs);
 	struct view_ctx ctx = {
-		.s = s, .tl = tl, .vs = &vs, .runs = &sum, .nruns = 1,
-		.now = -1, .speed = 1.0, .done = true, .no_chrome = true,
+		.s = s, .tl = tl, .vs = &vs, .runs = &sum, .briefs = &brief, .nruns = 1,
+		.findings = &fs.list, .now = -1, .speed = 1.0, .done = true, .no_chrome = true,
 	};
-	int h = view_rows_needed(o->view, &ctx);
+	int w = show_width(o);
+	int h = view_rows_needed(o->view, &ctx, w);
 	if (h > SHOW_MAX_H)
 		h = SHOW_MAX_H;
 	struct canvas c;
-	if (canvas_init(&c, show_width(o), h, !o->ascii && show_utf8_locale()) < 0) {
+	if (canvas_init(&c, w, h, !o->ascii && show_utf8_locale()) < 0) {
 		fprintf(stderr, "concviz: %s: out of memory drawing %d lanes; try a smaller --width\n",
 			o->file, (int)tl->nlanes);
+		findings_state_free(&fs);
 		return 1;
 	}
 	view_draw(&c, o->view, &ctx);
 	bool color = o->color == 1 || (o->color == -1 && isatty(STDOUT_FILENO));
 	canvas_print(stdout, &c, color);
 	canvas_free(&c);
+	if (o->view != VIEW_FINDINGS && fs.list.n) {
+		fputs("findings (most important first):\n", stdout);
+		findings_print_text(stdout, &fs.list, SHOW_FINDINGS);
+	}
+	findings_state_free(&fs);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "concviz: show: could not write the diagram to stdout; check the pipe or disk\n");
 		return 1;

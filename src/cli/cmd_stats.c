@@ -1,6 +1,7 @@
 /*
  * cmd_stats.c - `concviz stats FILE [--json]`: the summary of a recording,
- * the same line (or JSON object) `run --no-ui` prints for a live run.
+ * the same line and findings (or JSON object) `run --no-ui` prints for a
+ * live run.
  *
  * A recording cut short is summarised from its complete chunks, with a note
  * on stderr; a damaged recording is an error (exit 1).
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
+#include "findings.h"
+#include "headless.h"
 #include "recfile.h"
 #include "session.h"
 #include "stats.h"
@@ -47,8 +50,10 @@ int cmd_stats(int argc, char **argv)
 	stats_summarize(&s, &tl, &sum);
 	if (json)
 		stats_print_json(stdout, &s, &tl, &sum);
-	else
+	else {
 		stats_print_line(stdout, &sum);
+		findings_print_run(stdout, &s, &tl, false, HEADLESS_FINDINGS);
+	}
 	int rc = fflush(stdout) != 0 ? 1 : 0;
 	session_free(&s);
 	timeline_free(&tl);

@@ -12,6 +12,8 @@
 #include "params.h"
 #include "runner.h"
 
+#define HEADLESS_FINDINGS 3   /* findings printed under a summary line */
+
 /* Catch SIGINT, SIGTERM and SIGHUP into a flag (idempotent). */
 void headless_signals(void);
 

@@ -18,7 +18,7 @@ static const char usage[] =
 	"       concviz serve [--port N] [--bind ADDR] [--latency MS] ...\n"
 	"       concviz replay FILE [--speed X]\n"
 	"       concviz export FILE --format chrome|csv [-o OUT] [--force]\n"
-	"       concviz show FILE [--width N] [--view gantt|compare|loop|log] [--color auto|always|never] [--ascii]\n"
+	"       concviz show FILE [--width N] [--view gantt|compare|loop|log|findings] [--color auto|always|never] [--ascii]\n"
 	"       concviz stats FILE [--json]\n"
 	"       concviz help | --version\n"
 	"Run `concviz help` or see README.md for every option and hotkey.\n";
@@ -37,7 +37,7 @@ static const char run_help[] =
 	"  --gil [--switch-interval MS]     emulate the Python GIL (default 5 ms)\n"
 	"  --lock                           race: guard the counter with a lock\n"
 	"  --lock-order                     deadlock: every task takes the locks in one order\n"
-	"  --no-ui [--json]                 headless: print a summary line (or JSON)\n"
+	"  --no-ui [--json]                 headless: a summary line and the top findings (or JSON)\n"
 	"  --record FILE [--force]          record the session to a replay file\n";
 
 static const char trace_help[] =

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include "locks.h"
+#include "findings.h"
 #include "stats.h"
 
 static void stats_summarize_sync(const struct session *s, const struct timeline *tl,
@@ -279,6 +280,9 @@ void stats_print_json(FILE *f, const struct session *s, const struct timeline *t
 	}
 	fputc(']', f);
 	stats_json_sync(f, s, tl, m);
+	/* what limits the run (findings.h), ranked */
+	fputs(",\"findings\":", f);
+	findings_print_run(f, s, tl, true, 0);
 	fputs("}\n", f);
 }
 

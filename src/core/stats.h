@@ -61,8 +61,9 @@ void stats_format_line(char *buf, size_t n, const struct cv_summary *sum);
 void stats_print_line(FILE *f, const struct cv_summary *sum);
 
 /* Print one JSON object: the summary plus per-lane busy / waiting / lock-wait
- * seconds; for a traced program the command, pid, exit status, rate and
- * per-lane pid and tid instead of the job's parameters. */
+ * seconds (for a traced program the command, pid, exit status, rate and
+ * per-lane pid and tid instead of the job's parameters), and the run's
+ * findings (findings.h) as "findings". */
 void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
 		      const struct cv_summary *sum);
 

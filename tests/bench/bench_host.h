@@ -11,15 +11,16 @@
 
 #include <stdio.h>
 
-/* Total and stolen CPU ticks since boot, from /proc/stat's "cpu" line. */
+/* Total, stolen and busy (not idle, not waiting for I/O) CPU ticks since
+ * boot, from /proc/stat's "cpu" line. */
 struct bench_ticks {
-	double total, steal;
+	double total, steal, busy;
 };
 
 /* Read the ticks now; zeros where /proc/stat is unreadable. */
 static inline struct bench_ticks bench_ticks_now(void)
 {
-	struct bench_ticks t = { 0, 0 };
+	struct bench_ticks t = { 0, 0, 0 };
 	unsigned long long v[8];
 	FILE *f = fopen("/proc/stat", "r");
 	if (!f)
@@ -29,6 +30,7 @@ static inline struct bench_ticks bench_ticks_now(void)
 		for (int i = 0; i < 8; i++)
 			t.total += (double)v[i];
 		t.steal = (double)v[7];
+		t.busy = t.total - (double)v[3] - (double)v[4];
 	}
 	fclose(f);
 	return t;
@@ -39,6 +41,14 @@ static inline double bench_steal_since(struct bench_ticks since)
 {
 	struct bench_ticks now = bench_ticks_now();
 	return now.total > since.total ? (now.steal - since.steal) / (now.total - since.total) : 0;
+}
+
+/* Return the share (0..1) of all CPU time that was busy since `since`
+ * (this process's work, other processes', the host's steal). */
+static inline double bench_busy_since(struct bench_ticks since)
+{
+	struct bench_ticks now = bench_ticks_now();
+	return now.total > since.total ? (now.busy - since.busy) / (now.total - since.total) : 0;
 }
 
 #endif

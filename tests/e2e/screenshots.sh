@@ -41,7 +41,8 @@ fi
 [ -x "$BIN" ] || { echo "screenshots: $BIN is not built; run make first" >&2; exit 1; }
 mkdir -p "$OUT"
 
-# html NAME: the session's screen (with colours) as a dark HTML page.
+# html NAME [FILE]: the session's screen (with colours) as a dark HTML page
+# (FILE.html, default NAME.html).
 html() {
 	{
 		printf '<!DOCTYPE html><html><head><meta charset="utf-8"><title>concviz %s</title>\n' "$1"
@@ -51,28 +52,30 @@ html() {
 		printf '</head><body><pre>'
 		tm capture-pane -e -p -t "$1" | aha --no-header
 		printf '</pre></body></html>\n'
-	} >"$E2E_TMP/$1.html"
+	} >"$E2E_TMP/${2:-$1}.html"
 }
 
-# shoot NAME: write $OUT/NAME.txt and $OUT/NAME.png from the session NAME.
+# shoot NAME [FILE]: write $OUT/FILE.txt and $OUT/FILE.png (FILE: NAME by
+# default) from the session NAME.
 shoot() {
-	tm_screen "$1" >"$OUT/$1.txt"
-	html "$1"
+	set -- "$1" "${2:-$1}"
+	tm_screen "$1" >"$OUT/$2.txt"
+	html "$1" "$2"
 	# 120 columns of 14px DejaVu Sans Mono (8.43 px) + padding; 36 rows of 17 px + padding
 	w=$((COLS * 843 / 100 + 28 + 2))
 	h=$((ROWS * 17 + 24))
 	profile=$(mktemp -d)
 	"$BROWSER" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
 		--disable-background-networking --disable-component-update --disable-sync \
-		--hide-scrollbars --user-data-dir="$profile" --screenshot="$(pwd)/$OUT/$1.png" \
-		--window-size="$w,$h" "file://$E2E_TMP/$1.html" >"$E2E_TMP/chromium.log" 2>&1
+		--hide-scrollbars --user-data-dir="$profile" --screenshot="$(pwd)/$OUT/$2.png" \
+		--window-size="$w,$h" "file://$E2E_TMP/$2.html" >"$E2E_TMP/chromium.log" 2>&1
 	rc=$?
 	rm -rf "$profile"
-	if [ $rc -ne 0 ] || [ ! -s "$OUT/$1.png" ]; then
-		fail "$1: chromium could not take the screenshot"
+	if [ $rc -ne 0 ] || [ ! -s "$OUT/$2.png" ]; then
+		fail "$2: chromium could not take the screenshot"
 		tail -n 5 "$E2E_TMP/chromium.log"
 	else
-		pass "$1: $OUT/$1.txt and $OUT/$1.png"
+		pass "$2: $OUT/$2.txt and $OUT/$2.png"
 	fi
 }
 
@@ -116,12 +119,12 @@ start compare run --tasks 40 --latency 30 --jitter 30 --cpu-size 20000000
 if wait_for compare "$DONE"; then
 	# each key starts a run; wait for its header (mode, workload) to say DONE
 	for step in "0:seq .*io" "2:async .*io" "3:procs .*io" "w:procs .*cpu" "0:seq .*cpu" \
-		"1:threads ×5 .*cpu" "g:threads ×5 \+gil .*cpu"; do
+		"1:threads ×5 .*cpu" "g:threads ×5 \+gil .*cpu" "s:procs .*cpu"; do
 		tm_keys compare "${step%%:*}"
 		wait_for compare "^concviz .*${step#*:}.*DONE *\$" 120 || break
 	done
 	tm_keys compare Tab
-	wait_for compare '^ *8 +' 10 && shoot compare
+	wait_for compare '^ *9 +' 10 && shoot compare
 fi
 
 start event-loop run --mode async --tasks 40 $IO
@@ -129,6 +132,15 @@ if wait_for event-loop "$DONE"; then
 	tm_keys event-loop Tab Tab
 	sleep 0.5
 	shoot event-loop
+fi
+
+start findings run --tasks 80 $IO --fail-rate 0.08
+if wait_for findings "$DONE"; then
+	tm_keys findings i
+	wait_for findings 'most important first' 10 && sleep 0.3 && shoot findings
+	# the second finding (the failures) shown in the Gantt
+	tm_keys findings j Enter
+	wait_for findings 'highlighted' 10 && sleep 0.3 && shoot findings finding-gantt
 fi
 
 # the lesson's Python programs traced (examples/), next to the built-in modes

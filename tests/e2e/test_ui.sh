@@ -50,7 +50,9 @@ check ui "Tab: the compare view lists the runs (threads)" '^ *1 +threads '
 check ui "Tab: the compare view lists the runs (async)" '^ *2 +async '
 check ui "Tab: the compare view lists the runs (procs)" '^ *[0-9]+ +procs ' 20
 tm_keys ui Tab Tab Tab
-check ui "Tab x4: back on the Gantt view" '^pid [0-9]+'
+check ui "Tab x4: the Findings view" '^ Gantt .* Findings '
+tm_keys ui Tab
+check ui "Tab x5: back on the Gantt view" '^pid [0-9]+'
 
 # --- resizing ---------------------------------------------------------------------
 for size in 80x24 20x6 120x40; do

@@ -36,6 +36,7 @@ static void test_live_keys(void **state)
 		{ '\t', ACT_NEXT_VIEW }, { KEYS_BTAB, ACT_PREV_VIEW },
 		{ 'R', ACT_RECORD }, { '?', ACT_HELP }, { 27, ACT_CLOSE },
 		{ 'q', ACT_QUIT }, { 3, ACT_QUIT }, { KEYS_RESIZE, ACT_RESIZE },
+		{ 'i', ACT_FINDINGS }, { 's', ACT_SUGGEST }, { '\r', ACT_ENTER }, { '\n', ACT_ENTER },
 		{ KEYS_HOME, ACT_NONE }, { '.', ACT_NONE }, { '>', ACT_NONE },
 		{ 'x', ACT_NONE }, { 0xe9, ACT_NONE }, { 0, ACT_NONE },
 	};
@@ -59,6 +60,7 @@ static void test_replay_keys(void **state)
 		{ KEYS_SRIGHT, ACT_PAN_RIGHT }, { '+', ACT_ZOOM_IN }, { 'w', ACT_WORKLOAD },
 		{ '\t', ACT_NEXT_VIEW }, { '?', ACT_HELP }, { 'q', ACT_QUIT },
 		{ '2', ACT_MODE_ASYNC }, { 'R', ACT_RECORD },
+		{ 'i', ACT_FINDINGS }, { 's', ACT_SUGGEST }, { '\r', ACT_ENTER },
 	};
 	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
 		enum action got = dec(t[i].k, KEYS_REPLAY);
@@ -98,6 +100,9 @@ static void test_live_only_and_names(void **state)
 	assert_true(keys_live_only(ACT_RERUN));
 	assert_true(keys_live_only(ACT_LOCK));
 	assert_true(keys_live_only(ACT_WORKLOAD));
+	assert_true(keys_live_only(ACT_SUGGEST));
+	assert_false(keys_live_only(ACT_FINDINGS));
+	assert_false(keys_live_only(ACT_ENTER));
 	assert_false(keys_live_only(ACT_ZOOM_IN));
 	assert_false(keys_live_only(ACT_SEEK_END));
 	for (int a = 0; a < ACT_COUNT; a++)

@@ -7,7 +7,9 @@
  * environment the files are written instead. Beside the byte comparison the
  * tests assert what a person would look for (labels, glyphs, ticks, figures),
  * that tiny canvases (20x6, 1x1, 0x0, every size up to 30x12) draw without
- * writing out of bounds, the ASCII fall-back, hit-testing, zoom and pan.
+ * writing out of bounds, the ASCII fall-back, hit-testing, zoom and pan, and
+ * the findings: their view, a finding shown in the Gantt, the Compare view's
+ * top findings and checked predictions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,6 +32,8 @@ struct scene {
 	struct timeline tl;
 	struct view_state vs;
 	struct cv_summary runs[7];
+	struct finding_brief briefs[7];
+	struct findings_state fs;   /* the fixture's findings (ctx.findings only when asked) */
 	struct view_ctx ctx;
 };
 
@@ -70,15 +74,24 @@ static void scene_init(struct scene *sc, enum fx_id id)
 				     : fixture_gil_cpu(&sc->s, &sc->tl);
 	assert_int_equal(rc, 0);
 	view_state_init(&sc->vs);
+	findings_state_init(&sc->fs);
+	assert_int_equal(findings_update(&sc->fs, &sc->s, &sc->tl, NULL), 0);
 	sc->ctx = (struct view_ctx){
 		.s = &sc->s, .tl = &sc->tl, .vs = &sc->vs, .runs = sc->runs, .nruns = scene_runs(sc->runs),
 		.target = "127.0.0.1:8080", .now = -1, .speed = 1.0, .done = true,
 	};
 }
 
+/* Show the scene's findings in its views. */
+static void scene_findings(struct scene *sc)
+{
+	sc->ctx.findings = &sc->fs.list;
+}
+
 /* Free a scene. */
 static void scene_free(struct scene *sc)
 {
+	findings_state_free(&sc->fs);
 	fixture_free(&sc->s, &sc->tl);
 }
 
@@ -448,6 +461,7 @@ static void test_tiny_sizes(void **state)
 	for (size_t f = 0; f < 3; f++) {
 		struct scene sc;
 		scene_init(&sc, ids[f]);
+		scene_findings(&sc);
 		for (int v = 0; v < VIEW_COUNT; v++)
 			for (int w = 0; w <= 30; w++)
 				for (int h = 0; h <= 12; h++) {
@@ -487,6 +501,7 @@ static void test_ascii(void **state)
 	for (size_t f = 0; f < 3; f++) {
 		struct scene sc;
 		scene_init(&sc, ids[f]);
+		scene_findings(&sc);
 		for (int v = 0; v < VIEW_COUNT; v++) {
 			char *t = render(&sc, (enum view_id)v, 100, 30, false);
 			for (const char *p = t; *p; p++)
@@ -639,13 +654,164 @@ static void test_many_lanes(void **state)
 	assert_null(strstr(t, "thread 1"));
 	free(t);
 	sc.ctx.no_chrome = true;
-	int h = view_rows_needed(VIEW_GANTT, &sc.ctx);
+	int h = view_rows_needed(VIEW_GANTT, &sc.ctx, 100);
 	sc.vs.top_lane = 0;
 	t = render(&sc, VIEW_GANTT, 100, h, true);
 	assert_non_null(strstr(t, "thread 1"));
 	assert_non_null(strstr(t, "extra 40"));
 	assert_non_null(strstr(t, "lanes 1-43 of 43"));
 	assert_null(strstr(t, "q quit"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Findings of the threads io run (a failure, a saturated pool): the view,
+ * goldens, the status line, selection and scrolling. */
+static void test_findings_view(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	scene_findings(&sc);
+	assert_true(sc.fs.list.n >= 2);
+	char *t = render(&sc, VIEW_FINDINGS, 80, 24, true);
+	char ln[1024];
+	assert_non_null(strstr(line_of(t, 2, ln, sizeof ln), " Findings "));   /* the tab bar */
+	assert_non_null(strstr(t, "most important first"));
+	assert_non_null(strstr(t, "▲ warn  io-pool-saturated  → async: predicted"));
+	assert_non_null(strstr(t, "▲ warn  failures"));
+	assert_non_null(strstr(t, "1 of 9 tasks failed (11.1%): 1 timed out."));
+	assert_non_null(strstr(t, "thread 1, thread 2, thread 3"));
+	assert_null(strstr(t, "stragglers"));   /* all in flight would end the tail too */
+	/* the status line: the top finding, after "done: " */
+	assert_non_null(strstr(line_of(t, 22, ln, sizeof ln), "done: io-pool-saturated: the 3 threads"));
+	golden("findings", 80, 24, t);
+	free(t);
+	t = render(&sc, VIEW_FINDINGS, 120, 40, true);
+	golden("findings", 120, 40, t);
+	free(t);
+	/* selection: the arrows move it, clamped; the selected row is a bar */
+	view_findings_select(&sc.vs, &sc.ctx, 5);
+	assert_int_equal(sc.vs.find_sel, sc.fs.list.n - 1);
+	view_findings_select(&sc.vs, &sc.ctx, -9);
+	assert_int_equal(sc.vs.find_sel, 0);
+	view_findings_select(&sc.vs, &sc.ctx, 1);
+	struct canvas c;
+	assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+	view_draw(&c, VIEW_FINDINGS, &sc.ctx);
+	int y1 = sc.vs.find_y[1];
+	assert_true(y1 > sc.vs.find_y[0] && sc.vs.find_y[0] > 0);
+	assert_int_equal(canvas_at(&c, 0, y1)->role, ROLE_SELECT);
+	assert_int_equal(canvas_at(&c, 70, y1)->role, ROLE_SELECT);   /* the whole row */
+	assert_true(canvas_at(&c, 0, sc.vs.find_y[0])->role != ROLE_SELECT);
+	/* clicks map rows back to findings */
+	assert_int_equal(view_findings_hit(&sc.vs, sc.vs.find_y[0]), 0);
+	assert_int_equal(view_findings_hit(&sc.vs, sc.vs.find_y[0] + 1), 0);
+	assert_int_equal(view_findings_hit(&sc.vs, y1), 1);
+	assert_int_equal(view_findings_hit(&sc.vs, 0), -1);
+	assert_int_equal(view_findings_hit(&sc.vs, 23), -1);
+	canvas_free(&c);
+	/* a small screen scrolls to keep the selection in view */
+	sc.vs.find_sel = sc.fs.list.n - 1;
+	t = render(&sc, VIEW_FINDINGS, 60, 12, true);
+	assert_true(sc.vs.find_top > 0);
+	assert_true(sc.vs.find_y[sc.fs.list.n - 1] >= 0);
+	free(t);
+	/* show: no chrome, every finding, the rows it needs */
+	sc.ctx.no_chrome = true;
+	int h = view_rows_needed(VIEW_FINDINGS, &sc.ctx, 70);
+	t = render(&sc, VIEW_FINDINGS, 70, h, true);
+	assert_non_null(strstr(t, "io-pool-saturated"));
+	assert_non_null(strstr(t, "failures"));
+	assert_null(strstr(t, "Enter"));
+	free(t);
+	scene_free(&sc);
+	/* nothing found, or nothing computed */
+	scene_init(&sc, FX_THREADS_IO);
+	t = render(&sc, VIEW_FINDINGS, 80, 24, true);
+	assert_non_null(strstr(t, "No findings"));
+	free(t);
+	scene_free(&sc);
+}
+
+/* Enter on a finding: the Gantt fits its time range, scrolls to its first
+ * lane and highlights its lanes and range; Esc's helper clears it. */
+static void test_findings_show(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_ASYNC_IO);
+	scene_findings(&sc);
+	const struct finding *f = findings_find(&sc.fs.list, "loop-blocked");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "by task 3"));
+	int i = (int)(f - sc.fs.list.f);
+	assert_false(view_findings_show(&sc.vs, &sc.ctx, sc.fs.list.n));
+	assert_true(view_findings_show(&sc.vs, &sc.ctx, i));
+	struct canvas c;
+	assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+	view_draw(&c, VIEW_GANTT, &sc.ctx);
+	assert_false(sc.vs.follow);
+	assert_false(sc.vs.fit_range);
+	/* the 40 ms block, with a margin, fills the window */
+	assert_true(sc.vs.t0 < f->t0 && sc.vs.t0 > f->t0 - (f->t1 - f->t0));
+	int64_t right = sc.vs.t0 + sc.vs.span_ns * sc.vs.gw;
+	assert_true(right > f->t1 && right < f->t1 + (f->t1 - f->t0));
+	/* the loop lane's label and its cells in the range are highlighted */
+	assert_int_equal(canvas_at(&c, 0, sc.vs.gy)->role, ROLE_HILITE);
+	int mid = sc.vs.gx + (int)((f->t0 + f->t1) / 2 - sc.vs.t0) / (int)sc.vs.span_ns;
+	assert_int_equal(canvas_at(&c, mid, sc.vs.gy)->attr & ATTR_HILITE, ATTR_HILITE);
+	assert_int_equal(canvas_at(&c, sc.vs.gx, sc.vs.gy)->attr & ATTR_HILITE, 0);
+	/* a lane not in the finding: plain */
+	assert_int_equal(canvas_at(&c, 0, sc.vs.gy + 1)->role, ROLE_LABEL);
+	assert_int_equal(canvas_at(&c, mid, sc.vs.gy + 1)->attr & ATTR_HILITE, 0);
+	/* the axis marks the range */
+	assert_int_equal(canvas_at(&c, mid, sc.vs.gy - 1)->ch, 0x2501);
+	canvas_free(&c);
+	view_findings_clear(&sc.vs);
+	assert_int_equal(canvas_init(&c, 80, 24, true), 0);
+	view_draw(&c, VIEW_GANTT, &sc.ctx);
+	assert_int_equal(canvas_at(&c, 0, sc.vs.gy)->role, ROLE_LABEL);
+	assert_int_equal(canvas_at(&c, mid, sc.vs.gy)->attr & ATTR_HILITE, 0);
+	canvas_free(&c);
+	scene_free(&sc);
+}
+
+/* Compare with each run's top finding, and a suggestion checked by a later run. */
+static void test_compare_findings(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_THREADS_IO);
+	for (int i = 0; i < 7; i++)
+		snprintf(sc.briefs[i].id, sizeof sc.briefs[i].id, "%s",
+			 i == 2 ? "io-overlapped" : i == 5 ? "gil-bound" : i == 6 ? "cores-saturated" : "");
+	/* run 2 (threads io): async, not run after it; run 6 (gil): procs x4, run 7 did it */
+	sc.briefs[1] = (struct finding_brief){ "io-pool-saturated", FINDING_WARN, true,
+					       { MODE_ASYNC, 0, 12.0 }, "io-pool-saturated" };
+	sc.briefs[5].severity = FINDING_WARN;
+	sc.briefs[5].has_suggest = true;
+	sc.briefs[5].suggest = (struct finding_suggest){ MODE_PROCS, 4, 3.9 };
+	snprintf(sc.briefs[5].suggest_id, sizeof sc.briefs[5].suggest_id, "gil-bound");
+	sc.ctx.briefs = sc.briefs;
+	struct canvas c;   /* warnings in the warning colour, good news in the good one */
+	assert_int_equal(canvas_init(&c, 100, 24, true), 0);
+	view_draw(&c, VIEW_COMPARE, &sc.ctx);
+	assert_int_equal(canvas_at(&c, 60, 3 + 1 + 5)->role, ROLE_WARN);   /* #6 gil-bound */
+	assert_int_equal(canvas_at(&c, 60, 3 + 1 + 6)->role, ROLE_GOOD);   /* #7 cores-saturated */
+	canvas_free(&c);
+	char *t = render(&sc, VIEW_COMPARE, 100, 24, true);
+	assert_non_null(strstr(t, "top finding"));
+	assert_non_null(strstr(t, "gil-bound"));
+	assert_non_null(strstr(t, "cores-saturated"));
+	/* 3.21 s / 0.81 s = 3.96x measured by run 7, against 3.90 predicted */
+	assert_non_null(strstr(t, "#6 gil-bound → procs ×4: predicted 3.90×, measured 3.96× (#7, -2%)"));
+	/* async after run 2: run 3 is async io, 160 tasks: 3.40 / 0.31 */
+	assert_non_null(strstr(t, "#2 io-pool-saturated → async: predicted 12.00×, measured 10.97× (#3, +9%)"));
+	free(t);
+	sc.ctx.nruns = 2;   /* before the async run: not tried yet */
+	t = render(&sc, VIEW_COMPARE, 100, 24, true);
+	assert_non_null(strstr(t, "#2 io-pool-saturated → async: predicted 12.00×; s runs it"));
 	free(t);
 	scene_free(&sc);
 }
@@ -732,6 +898,8 @@ int main(void)
 		cmocka_unit_test(test_zoom_pan),         cmocka_unit_test(test_live_header),
 		cmocka_unit_test(test_many_lanes),       cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_findings_view),    cmocka_unit_test(test_findings_show),
+		cmocka_unit_test(test_compare_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
