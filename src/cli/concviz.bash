@@ -53,7 +53,7 @@ _concviz()
 		fi
 		return ;;
 	--format) COMPREPLY=($(compgen -W "chrome csv" -- "$cur")); return ;;
-	--view) COMPREPLY=($(compgen -W "gantt compare loop log" -- "$cur")); return ;;
+	--view) COMPREPLY=($(compgen -W "gantt compare loop log findings" -- "$cur")); return ;;
 	--color) COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	--record) _concviz_files '*.cvz'; return ;;
 	--urls | -o | --output) _concviz_files; return ;;

@@ -38,7 +38,7 @@ want "both race deadlock" concviz bench --workload ""
 want "--lock --lock-order" concviz run --lo
 never "--mode" concviz bench --
 want "chrome csv" concviz export x.cvz --format ""
-want "gantt compare loop log" concviz show x.cvz --view ""
+want "gantt compare loop log findings" concviz show x.cvz --view ""
 want "auto always never" concviz show x.cvz --color ""
 want "--port --bind --latency --jitter --size --fail-rate" concviz serve --
 want "--speed" concviz replay x.cvz --
