@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "findings_int.h"
+#include "locks.h"
 
 /* deadlock: name the cycle, lane by lane. */
 static void lock_deadlock(struct fd_ctx *c)
@@ -22,10 +23,11 @@ static void lock_deadlock(struct fd_ctx *c)
 	size_t len = 0;
 	for (uint32_t i = 0; i < n && len < sizeof cycle; i++) {
 		uint32_t next = d->lanes[(i + 1) % n];
-		char holder[64];
-		len += (size_t)snprintf(cycle + len, sizeof cycle - len, "%s%s waits for lock %#x held by %s",
+		char holder[64], lock[24];
+		len += (size_t)snprintf(cycle + len, sizeof cycle - len, "%s%s waits for %s held by %s",
 					i ? ", " : "", fd_lane_name(c, d->lanes[i], name, sizeof name),
-					d->locks[i], fd_lane_name(c, next, holder, sizeof holder));
+					locks_name(d->locks[i], lock, sizeof lock),
+					fd_lane_name(c, next, holder, sizeof holder));
 	}
 	int64_t t1 = d->t_detected > d->t_formed ? d->t_detected : d->t_formed;
 	struct finding *f = fd_add(c, "deadlock", FINDING_WARN, 3.0, d->t_formed, t1 > c->e ? t1 : c->e,
@@ -46,7 +48,7 @@ static bool lock_waiting(const struct fd_ctx *c, const struct tl_lane *ln)
 }
 
 /* Write the waiting lanes grouped by the lock they wait for into who
- * ("thread 2 and thread 3 wait for lock 0x1a2b; thread 4 waits for ..."). */
+ * ("thread 2 and thread 3 wait for lock 0x00001a2b; thread 4 waits for ..."). */
 static void lock_groups(const struct fd_ctx *c, char *who, size_t cap)
 {
 	const struct timeline *tl = c->tl;
@@ -66,9 +68,10 @@ static void lock_groups(const struct fd_ctx *c, char *who, size_t cap)
 			if (lock_waiting(c, &tl->lanes[k]) && tl->lanes[k].wait_lock == ln->wait_lock)
 				len += (size_t)snprintf(who + len, cap - len, "%s%s", same++ ? " and " : "",
 							fd_lane_name(c, (uint32_t)k, name, sizeof name));
+		char lock[24];
 		if (len < cap)
-			len += (size_t)snprintf(who + len, cap - len, " wait%s for lock %#x",
-						same > 1 ? "" : "s", ln->wait_lock);
+			len += (size_t)snprintf(who + len, cap - len, " wait%s for lock %s",
+						same > 1 ? "" : "s", locks_name(ln->wait_lock, lock, sizeof lock));
 	}
 	if (len >= cap && cap > 4)
 		strcpy(who + cap - 4, "...");

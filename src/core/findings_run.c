@@ -95,8 +95,8 @@ static void run_cancelled(struct fd_ctx *c)
 	if (c->cancelled == 0 || c->o->live)
 		return;
 	fd_add(c, "cancelled", FINDING_INFO, 0.4, c->b, c->e,
-	       "the run was stopped before its end: %u of %u tasks were cancelled, and these "
-	       "findings cover the %u that ended.",
+	       "%s: %u of %u tasks were cancelled, and these findings cover the %u that ended.",
+	       c->tl->deadlock.detected ? "the deadlock ended the run" : "the run was stopped before its end",
 	       c->cancelled, c->ntasks, c->ended);
 }
 

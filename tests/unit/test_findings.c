@@ -715,7 +715,7 @@ static void test_deadlock(void **state)
 	const struct finding *f = must(fl, "deadlock");
 	assert_ptr_equal(f, findings_top(fl));
 	assert_string_equal(f->text, "2 lanes wait for each other in a cycle, none can go on (thread 1 "
-			    "waits for lock 0x2 held by thread 2, thread 2 waits for lock 0x1 held by "
+			    "waits for L3 held by thread 2, thread 2 waits for L2 held by "
 			    "thread 1; formed at 1.50 ms, found 500 us later): take the locks in one "
 			    "order everywhere.");
 	static const uint32_t want[] = { 0, 1 };
@@ -752,8 +752,8 @@ static void test_deadlock(void **state)
 			assert_ptr_equal(f, findings_top(fl));
 			assert_non_null(strstr(f->text, "3 lanes have waited on locks"));
 			assert_non_null(strstr(f->text, "for 3.05 s"));
-			assert_non_null(strstr(f->text, "prog 11 and prog 12 wait for lock 0xa; prog 13 "
-							"waits for lock 0xb"));
+			assert_non_null(strstr(f->text, "prog 11 and prog 12 wait for lock L11; prog 13 "
+							"waits for lock L12"));
 			static const uint32_t w3[] = { 1, 2, 3 };
 			lanes_are(fl, f, w3, 3);
 		}
