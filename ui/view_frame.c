@@ -215,8 +215,22 @@ static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx
 		canvas_text(c, rx, y, -1, ctx->recording ? ROLE_WARN : ROLE_HEADER, ATTR_BOLD, right);
 }
 
+/* Draw, from x on header line 2 of a traced program, the tasks it
+ * reported (ended of all, failed) and the SDK's events it dropped or we
+ * rejected, when there are any. */
+static void view_frame_trace_tasks(struct canvas *c, int x, int y, const struct cv_summary *m)
+{
+	if (m->tasks)
+		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, "  tasks %u/%u", m->done + m->failed, m->tasks);
+	if (m->failed)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, " failed %u", m->failed);
+	if (m->end.sdk_dropped || m->end.sdk_rejected)
+		canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "  SDK: %llu dropped, %llu rejected",
+			      (unsigned long long)m->end.sdk_dropped, (unsigned long long)m->end.sdk_rejected);
+}
+
 /* Draw header line 2 of a traced program: a bar of the share of thread
- * time in each state, the shares, the CPU time. */
+ * time in each state, the shares, the CPU time, the tasks it reported. */
 static void view_frame_trace_figures(struct canvas *c, int y, const struct view_ctx *ctx)
 {
 	static const struct { int st; const char *name; } shown[] = {
@@ -247,7 +261,8 @@ static void view_frame_trace_figures(struct canvas *c, int y, const struct view_
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
 		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
 				   100 * sum.state_s[shown[i].st] / all);
-	canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
+	x += canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
+	view_frame_trace_tasks(c, x, y, &sum);
 }
 
 /* Draw header line 2: progress bar, done/total, tasks/s, utilisation, failed. */

@@ -5,7 +5,8 @@
  *
  * Options: --no-ui, --json (implies --no-ui), --record FILE, --force,
  * --hz N (10..10000, default 1000), -o FILE (the summary goes there instead
- * of stdout, like `time -o`). The program's own stdout and stderr: captured
+ * of stdout, like `time -o`), --no-python (trace only: do not inject the
+ * Python task tracer into a Python command; its C SDK calls still count). The program's own stdout and stderr: captured
  * into the recording and the Log view in the UI; headless they pass through
  * untouched (the program inherits concviz's descriptors), or, with --record,
  * are captured and written through as they arrive. The summary is printed
@@ -55,7 +56,8 @@ static int trace_usage(bool attach, const char *what)
 			"[--record FILE [--force]] [--hz N] [-o FILE] PID\n", what);
 	else
 		fprintf(stderr, "concviz: trace: %s; usage: concviz trace [--no-ui] [--json] "
-			"[--record FILE [--force]] [--hz N] [-o FILE] [--] COMMAND [ARGS...]\n", what);
+			"[--record FILE [--force]] [--hz N] [-o FILE] [--no-python] [--] COMMAND [ARGS...]\n",
+			what);
 	return 2;
 }
 
@@ -103,6 +105,8 @@ static int trace_parse(int argc, char **argv, struct trace_opts *o)
 			o->p.json = o->p.no_ui = true;
 		} else if (!strcmp(a, "--force")) {
 			o->p.force = true;
+		} else if (!strcmp(a, "--no-python") && !o->attach) {
+			o->p.no_python = true;
 		} else if (!strcmp(a, "-o")) {
 			o->out = val;
 		} else if (nlen == 8 && !strncmp(a, "--record", 8)) {

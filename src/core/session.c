@@ -224,6 +224,8 @@ int session_take(struct session *s, const struct cv_event *ev)
 			s->lanes[ev->lane].pid = (uint32_t)ev->arg;
 		if (ev->aux)
 			s->lanes[ev->lane].tid = ev->aux;
+		if (ev->code && ev->code <= LANE_MAIN)
+			s->lanes[ev->lane].kind = (uint8_t)ev->code;
 		return 0;
 	case EV_LANE_NAME: {
 		if ((rc = session_grow_lanes(s, ev->lane)) < 0)

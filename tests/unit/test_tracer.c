@@ -151,7 +151,7 @@ static void test_fill_blocking(void **state)
 	uint64_t t = 1000;
 	for (int i = 0; i < 100; i++) {          /* 0.1 ms ready, 0.3 ms cpu per ms */
 		tstate_observe(&st, 300000, 100000);
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		assert_true(n <= 3);
 		if (i == 0) {
 			assert_int_equal(n, 3);
@@ -190,7 +190,7 @@ static void test_fill_ticks(void **state)
 	uint64_t t = 1000;
 	for (int i = 1; i <= 40; i++) {          /* 40 ms on a CPU, counted every 4 ms */
 		tstate_observe(&st, i % 4 == 0 ? 4 * MS : 0, 0);
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		assert_true(n <= 1);
 		totals(ev, n, &tl, ns);
 		t += MS;
@@ -202,7 +202,7 @@ static void test_fill_ticks(void **state)
 	st.blocked = EV_LOCK_WAIT;
 	st.blocked_aux = 77;
 	for (int i = 0; i < 10; i++) {
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		for (int k = 0; k < n; k++)
 			if (ev[k].kind == EV_LOCK_WAIT)
 				assert_int_equal(ev[k].aux, 77);
@@ -261,26 +261,31 @@ static void test_transcript(void **state)
 	transcript_free(&tr);
 }
 
-/* The hooks other event sources use: an extra lane (named, in a process)
- * takes the next index after the threads' and is found by no tid. */
+/* The hooks other event sources use: an extra lane (named, in a process,
+ * a thread's when it has a tid) takes the next index after the threads'
+ * and is not sampled. */
 static void test_extra_lane(void **state)
 {
 	(void)state;
 	static struct tracer tr;          /* big: not on the stack */
 	memset(&tr, 0, sizeof tr);
 	tr.next_lane = 3;
-	assert_int_equal(tscan_extra_lane(&tr, 4242, "asyncio task fetch", 77), 3);
-	assert_int_equal(tscan_extra_lane(&tr, 4242, "task 2", 78), 4);
+	assert_int_equal(tscan_extra_lane(&tr, 4242, 0, "asyncio task fetch", 77), 3);
+	assert_int_equal(tscan_extra_lane(&tr, 4242, 4250, "thread 4250", 78), 4);
 	assert_int_equal(tscan_lane_of(&tr, 4242), -1);
+	assert_int_equal(tscan_lane_of(&tr, 4250), -1);   /* not sampled */
 	struct cv_params p;
 	params_default(&p);
 	struct session s;
 	assert_int_equal(session_init(&s, &p), 0);
-	assert_int_equal(session_take_many(&s, tr.batch, tr.nbatch), 0);
+	for (size_t i = 0; i < tr.nbatch; i++)
+		assert_int_equal(session_take(&s, &tr.batch[i].ev), 0);
 	assert_int_equal(s.nlanes, 5);
 	assert_string_equal(s.lanes[3].name, "asyncio task fetch");
 	assert_int_equal(s.lanes[3].pid, 4242);
-	assert_string_equal(s.lanes[4].name, "task 2");
+	assert_int_equal(s.lanes[3].tid, 0);
+	assert_string_equal(s.lanes[4].name, "thread 4250");
+	assert_int_equal(s.lanes[4].tid, 4250);
 	session_free(&s);
 	free(tr.batch);
 	free(tr.sort_tmp);
