@@ -217,16 +217,21 @@ static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx
 
 /* Draw, from x on header line 2 of a traced program, the tasks it
  * reported (ended of all, failed) and the SDK's events it dropped or we
- * rejected, when there are any. */
-static void view_frame_trace_tasks(struct canvas *c, int x, int y, const struct cv_summary *m)
+ * rejected, when there are any; returns where it stopped. */
+static int view_frame_trace_tasks(struct canvas *c, int x, int y, const struct cv_summary *m)
 {
 	if (m->tasks)
 		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, "  tasks %u/%u", m->done + m->failed, m->tasks);
 	if (m->failed)
 		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, " failed %u", m->failed);
-	if (m->end.sdk_dropped || m->end.sdk_rejected)
-		canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "  SDK: %llu dropped, %llu rejected",
-			      (unsigned long long)m->end.sdk_dropped, (unsigned long long)m->end.sdk_rejected);
+	if (m->end.sdk_dropped)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "  SDK: %llu dropped",
+				   (unsigned long long)m->end.sdk_dropped);
+	if (m->end.sdk_rejected)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "%s%llu rejected",
+				   m->end.sdk_dropped ? ", " : "  SDK: ",
+				   (unsigned long long)m->end.sdk_rejected);
+	return x;
 }
 
 /* Draw header line 2 of a traced program: a bar of the share of thread
@@ -261,8 +266,8 @@ static void view_frame_trace_figures(struct canvas *c, int y, const struct view_
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
 		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
 				   100 * sum.state_s[shown[i].st] / all);
-	x += canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
-	view_frame_trace_tasks(c, x, y, &sum);
+	x = view_frame_trace_tasks(c, x, y, &sum);
+	canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
 }
 
 /* Draw header line 2: progress bar, done/total, tasks/s, utilisation, failed. */

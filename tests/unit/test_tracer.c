@@ -2,7 +2,8 @@
  * test_tracer.c - the tracer's pure parts: the /proc parsers (real lines
  * and broken ones), the system call table, placing a thread's states in
  * time from synthetic counters (totals exact, order ready -> cpu -> blocked,
- * debts carried), and the transcript of a program's output.
+ * debts carried, a run placed at the instant the program said it ran), and
+ * the transcript of a program's output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,6 +218,40 @@ static void test_fill_ticks(void **state)
 	timeline_free(&tl);
 }
 
+/* A thread on I/O that woke, ran 0.2 ms and said so (an SDK record) at
+ * 0.7 ms into the interval, then blocked again: its run is placed to end
+ * at that instant, not at the interval's start; without the instant, at
+ * the start; a thread that was running keeps its drawn-ahead run. */
+static void test_fill_anchor(void **state)
+{
+	(void)state;
+	struct tstate st;
+	struct cv_event ev[3];
+	tstate_init(&st);
+	st.blocked = EV_IO;
+	assert_int_equal(tstate_fill(&st, 0, MS, 0, 0, ev), 1);      /* I/O from 0 */
+	tstate_observe(&st, MS / 5, 0);
+	assert_int_equal(tstate_fill(&st, MS, 2 * MS, 0, MS + 7 * MS / 10, ev), 2);
+	assert_int_equal(ev[0].kind, EV_CPU);
+	assert_int_equal(ev[0].t, MS + MS / 2);                       /* 0.2 ms before 0.7 */
+	assert_int_equal(ev[1].kind, EV_IO);
+	assert_int_equal(ev[1].t, MS + 7 * MS / 10);
+	tstate_observe(&st, MS / 5, 0);                               /* the same, no instant */
+	assert_int_equal(tstate_fill(&st, 2 * MS, 3 * MS, 0, 0, ev), 2);
+	assert_int_equal(ev[0].t, 2 * MS);
+	assert_int_equal(ev[1].t, 2 * MS + MS / 5);
+	tstate_observe(&st, MS / 5, 0);                               /* an instant too early to hold it */
+	assert_int_equal(tstate_fill(&st, 3 * MS, 4 * MS, 0, 3 * MS + MS / 10, ev), 2);
+	assert_int_equal(ev[0].t, 3 * MS);
+	st.runnable = true;                                            /* running: drawn ahead */
+	assert_int_equal(tstate_fill(&st, 4 * MS, 5 * MS, 0, 0, ev), 1);
+	st.runnable = false;
+	tstate_observe(&st, MS, 0);
+	assert_int_equal(tstate_fill(&st, 5 * MS, 6 * MS, 0, 5 * MS + MS / 2, ev), 1);
+	assert_int_equal(ev[0].kind, EV_IO);
+	assert_int_equal(ev[0].t, 5 * MS);                           /* not held back to the instant */
+}
+
 /* Output: lines per fd, partial lines joined, long lines split, control
  * bytes shown as '?', the ring bounded. */
 static void test_transcript(void **state)
@@ -297,7 +332,8 @@ int main(void)
 		cmocka_unit_test(test_schedstat),     cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_stat),          cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_sys),           cmocka_unit_test(test_fill_blocking),
-		cmocka_unit_test(test_fill_ticks),    cmocka_unit_test(test_transcript),
+		cmocka_unit_test(test_fill_ticks),    cmocka_unit_test(test_fill_anchor),
+		cmocka_unit_test(test_transcript),
 		cmocka_unit_test(test_extra_lane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
