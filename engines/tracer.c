@@ -245,7 +245,7 @@ static void *tracer_main(void *arg)
 	pthread_setname_np(pthread_self(), TRACER_THREAD_NAME);
 	struct cv_event *outev = tr->outev;
 	uint64_t t = clock_ns(), next = t, since = t, cpu0 = tracer_cpu_ns(), ticks = 0;
-	tracer_mark(tr, t, MARK_RUN_BEGIN, 0, 0);
+	tracer_mark(tr, tr->t_spawn && tr->t_spawn < t ? tr->t_spawn : t, MARK_RUN_BEGIN, 0, 0);
 	if (tr->sdk_err)
 		tracer_mark(tr, t, MARK_SDK_OFF, 0, (uint64_t)tr->sdk_err);
 	if (tr->sdk_python)
@@ -401,6 +401,7 @@ int tracer_start(struct engine *e, struct session *s, char *err, size_t errlen)
 		struct tspawn_opts o = { p->argv, origin[0] ? origin : NULL, env, !p->no_ui || p->record,
 					 !p->no_ui };
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		tr->t_spawn = clock_ns();
 		rc = tspawn_start(&o, &tr->main_pid, fds, err, errlen);
 		tout_init(&tr->out, fds);
 		tr->own_group = o.new_session;

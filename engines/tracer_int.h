@@ -66,6 +66,7 @@ struct tracer {
 	bool own_group;           /* the program runs in a session of its own */
 	pid_t main_pid;           /* the program's first process */
 	int hz_asked, hz_now;
+	uint64_t t_spawn;         /* when the command was started (the run's begin) */
 	uint32_t windows;         /* rate windows accounted (MARK_SAMPLE_HZ) */
 	/* tables */
 	struct tthread *th;

@@ -5,10 +5,12 @@
  * The sink sdk_map calls: lane_of finds a thread's lane among the sampled
  * ones (forcing a discovery when the thread is newer than the last one),
  * among those that ended lately, or makes a lane of its own for a thread
- * of a traced process the sampler never saw; new_lane hands out the next
+ * the sampler never saw (of a traced process, or of one already gone);
+ * new_lane hands out the next
  * lane index (the map starts and names it, its kind in EV_LANE_START's
  * code); emit puts the event into the tick's batch, placed no earlier than
- * what was pushed already (and than its lane's start).
+ * what was pushed already (and than its lane's start, which lane_of moves
+ * back to the thread's first record while it is still held).
  *
  * As the batch goes into the ring, in time order, per lane: the task the
  * program runs there (its EV_TASK_BEGIN, the state events the map emits
@@ -21,6 +23,7 @@
  * it, with that task.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,8 +131,8 @@ static long tsdk_extra_find(const struct tsdk *k, uint32_t pid, uint32_t tid)
 	return -1;
 }
 
-/* Make a lane for thread tid of traced process pid that the sampler never
- * saw (it lived between two samples); its index, or -ENOMEM. */
+/* Make a lane for thread tid of process pid that the sampler never saw (it
+ * lived between two samples); its index, or -ENOMEM. */
 static long tsdk_extra(struct tsdk *k, uint32_t pid, uint32_t tid)
 {
 	if (k->nextra == k->extra_cap) {
@@ -141,10 +144,31 @@ static long tsdk_extra(struct tsdk *k, uint32_t pid, uint32_t tid)
 		k->extra_cap = cap;
 	}
 	char name[32];
-	snprintf(name, sizeof name, "thread %u", tid);
+	snprintf(name, sizeof name, pid == tid ? "pid %u" : "thread %u", tid);
 	uint32_t lane = tscan_extra_lane(k->tr, pid, tid, name, k->rec_t);
 	k->extra[k->nextra++] = (struct tsdk_thread){ pid, tid, lane, k->rec_t };
 	return lane;
+}
+
+/* Move the start of sampled thread th's lane (its EV_LANE_START and name,
+ * still held in the batch) back to t, the time of the thread's first
+ * record; false when they went into the ring already. */
+static bool tsdk_start_at(struct tracer *tr, struct tthread *th, uint64_t t)
+{
+	if (t >= th->t_start || t < tr->pushed_to)
+		return false;
+	bool moved = false;
+	for (size_t i = 0; i < tr->nbatch; i++) {
+		struct cv_event *e = &tr->batch[i].ev;
+		if (e->lane == th->lane && e->t == th->t_start &&
+		    (e->kind == EV_LANE_START || e->kind == EV_LANE_NAME)) {
+			e->t = t;
+			moved = true;
+		}
+	}
+	if (moved)
+		th->t_start = t;
+	return moved;
 }
 
 /* sdk_sink.lane_of: the lane of thread tid of process pid. */
@@ -161,11 +185,16 @@ static long tsdk_lane_of(void *ctx, uint32_t pid, uint32_t tid)
 	}
 	if (th && th->pid != pid)
 		return -EPERM;                 /* a shard named for another process */
+	if (th)
+		tsdk_start_at(tr, th, k->rec_t);   /* it wrote before the sampler found it */
 	long lane = th ? (long)th->lane : g ? (long)g->lane : -1;
 	uint64_t from = th ? th->t_start : g ? g->t_start : 0;
 	if (lane < 0) {
-		if (!tscan_has_process(tr, pid))
-			return -ESRCH;         /* not the program's */
+		/* a process still running that the discovery did not find is not
+		 * the program's; one that is gone may have been (a short-lived
+		 * child, reaped between two samples): its records are kept */
+		if (!tscan_has_process(tr, pid) && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			return -ESRCH;
 		lane = tsdk_extra(k, pid, tid);
 	}
 	if (lane >= 0 && tsdk_room(k, (uint32_t)lane)) {

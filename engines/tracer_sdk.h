@@ -23,10 +23,13 @@
  *
  * A thread's first record may come before the sampler found the thread (a
  * discovery is then forced, once per poll) or after it ended (its lane is
- * remembered); a thread of a traced process the sampler never saw gets a
- * lane of its own, ended when its shard is gone. What a thread did before
- * the sampler found it (at most a tick) is placed at its lane's start. Records naming a process
- * that is not traced are refused (counted as rejected).
+ * remembered); a thread the sampler never saw, of a traced process or of
+ * one already gone (a child that lived between two samples), gets a lane
+ * of its own, ended when its shard is gone. A thread's lane starts at its
+ * first record when that came before the sampler found it (and it is still
+ * held; else the record is placed at the lane's start). Records of a
+ * running process the tracer does not trace are refused (counted as
+ * rejected).
  */
 #ifndef CV_TRACER_SDK_H
 #define CV_TRACER_SDK_H

@@ -558,6 +558,7 @@ int view_rows_needed(enum view_id v, const struct view_ctx *ctx, int w)
 	case VIEW_LOOP: return frame + view_loop_rows(ctx);
 	case VIEW_GANTT: return frame + view_gantt_rows(ctx);
 	case VIEW_FINDINGS: return frame + view_findings_rows(ctx, w);
+	case VIEW_LOG: return view_traced(ctx) ? frame + view_log_rows(ctx) : 24;
 	default: return 24;
 	}
 }

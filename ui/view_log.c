@@ -13,6 +13,7 @@
  * terminal would show them, stderr marked; vs->log_top scrolls back.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "locks.h"
 #include "tasklog.h"
@@ -195,8 +196,10 @@ static void log_output(struct canvas *c, struct view_rect r, const struct view_c
 		top = 0;
 	if (ctx->vs)
 		ctx->vs->log_top = top;
-	struct log_row win[256];
-	int n = log_rows(ctx, (size_t)top, win, rows < 256 ? rows : 256);
+	struct log_row some[256], *win = rows > 256 ? malloc((size_t)rows * sizeof *win) : NULL;
+	if (!win)
+		win = some;
+	int n = log_rows(ctx, (size_t)top, win, win == some && rows > 256 ? 256 : rows);
 	for (int i = 0; i < n; i++) {                 /* oldest of the window first */
 		const struct log_row *row = &win[n - 1 - i];
 		char text[TRANSCRIPT_COLS + 1];
@@ -217,6 +220,17 @@ static void log_output(struct canvas *c, struct view_rect r, const struct view_c
 		}
 		canvas_text(c, x, y + i, r.x + r.w - x, role, 0, text);
 	}
+	if (win != some)
+		free(win);
+}
+
+/* Rows the Log of a traced program needs to show every line it keeps. */
+int view_log_rows(const struct view_ctx *ctx)
+{
+	if (!ctx->tl)
+		return 2;
+	size_t n = transcript_count(&ctx->tl->out) + tasklog_count(ctx->tl);
+	return 1 + (n ? (int)n : 1);
 }
 
 /* Draw the Log body into r. */
