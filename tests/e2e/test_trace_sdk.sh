@@ -12,7 +12,8 @@
 # a fork and an exit mid-task are followed, garbage in the transport is
 # rejected and counted, --no-python gives threads only, CPU-bound threads
 # are gil-bound; the Log of a recording names the tasks; and the live UI of
-# a traced asyncio program shows its task lanes. Debian's python3 (with
+# a traced asyncio program, and the replay of its recording, show its task
+# lanes. Debian's python3 (with
 # aiohttp and requests, installed by make test) runs the Python programs.
 . "$(dirname "$0")/lib.sh"
 T=$E2E_TMP
@@ -22,6 +23,9 @@ S=$(pwd)/tests/sdk
 EX=$(pwd)/examples
 PY=${PYTHON:-/usr/bin/python3}
 LATENCY=100
+# ./concviz finds the Python task tracer beside it, in the source tree; a
+# binary built elsewhere (make asan: build/asan/concviz) is told where it is
+[ "$BIN" = "$(pwd)/concviz" ] || export CONCVIZ_PYTHON_DIR=$(pwd)/engines/sdk/python
 
 "$BIN" serve --port 0 --latency $LATENCY >"$T/serve.out" 2>&1 &
 SERVE=$!
@@ -135,6 +139,10 @@ if "$PY" -c 'import aiohttp' 2>/dev/null; then
 		pass "the Log view lists task events" || fail "the Log view lacks the task events"
 	tm_keys ui q
 	tm_gone ui "Task-" 10 && pass "q quits" || fail "q did not quit"
+	tm_start replay 140 45 "cd $T && $BIN replay async.cvz --speed 4"
+	check replay "the replay of its recording draws the task lanes" "Task-[0-9]+ download" 20
+	check replay "... and the loop lane" "^ loop " 5
+	tm_keys replay q
 fi
 kill "$SERVE" 2>/dev/null
 wait "$SERVE" 2>/dev/null

@@ -56,7 +56,7 @@ want "$TMPD/b.txt" concviz trace -- python3 "$TMPD/"
 want "$TMPD/b.txt" concviz trace --hz 100 python3 "$TMPD/"
 want "1" concviz attach ""
 # every option a subcommand --help names is offered by that subcommand
-# (after a word, or first: trace's come before its command)
+# (after a word, or first: the options of trace come before its command)
 for o in $(grep -o -- "--[a-z][a-z-]*" "$TMPD/other" | sort -u); do
 	found=0
 	for c in serve replay export show stats trace attach; do
