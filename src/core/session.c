@@ -217,16 +217,18 @@ int session_take(struct session *s, const struct cv_event *ev)
 {
 	int rc;
 	switch (ev->kind) {
-	case EV_LANE_START:
+	case EV_LANE_START: {
+		bool added = ev->lane >= s->nlanes;   /* a lane's kind is set once, as it appears */
 		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
 			return rc;
 		if (ev->arg && ev->arg <= UINT32_MAX)
 			s->lanes[ev->lane].pid = (uint32_t)ev->arg;
 		if (ev->aux)
 			s->lanes[ev->lane].tid = ev->aux;
-		if (ev->code && ev->code <= LANE_MAIN)
+		if (added && ev->code && ev->code <= LANE_MAIN)
 			s->lanes[ev->lane].kind = (uint8_t)ev->code;
 		return 0;
+	}
 	case EV_LANE_NAME: {
 		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
 			return rc;

@@ -67,7 +67,8 @@ int session_set_argv(struct session *s, int argc, char *const *argv);
 
 /* Take what an event says about the session itself, before the timeline
  * sees it: EV_LANE_START of a lane past the known ones adds lanes (named
- * "lane N" until named) and records the lane's pid, tid and kind; EV_LANE_NAME
+ * "lane N" until named) and records the lane's pid, tid and kind (the kind
+ * only of the lane it adds: a lane's kind never changes); EV_LANE_NAME
  * and EV_TASK_NAME name a lane or a task (adding tasks past the known
  * ones). Both live runs (the runner) and replays call it, so lanes that
  * appear mid-run are part of the recording.
