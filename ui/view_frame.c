@@ -263,9 +263,18 @@ static void view_frame_trace_figures(struct canvas *c, int y, const struct view_
 		x += bar;
 		canvas_put(c, x++, y, ']', ROLE_DIM, 0);
 	}
+	/* the shares; the tasks the program reported matter more than the
+	 * states it spent no time in: those go first when the line is short */
+	int tw = sum.tasks ? snprintf(NULL, 0, "  tasks %u/%u failed %u", sum.done + sum.failed,
+				      sum.tasks, sum.failed) : 0;
+	int need = x + tw;
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
-		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
-				   100 * sum.state_s[shown[i].st] / all);
+		need += (int)strlen(shown[i].name) + 5;
+	bool skip_zero = need > c->w;
+	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
+		if (!skip_zero || 100 * sum.state_s[shown[i].st] / all >= 0.5)
+			x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
+					   100 * sum.state_s[shown[i].st] / all);
 	x = view_frame_trace_tasks(c, x, y, &sum);
 	canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
 }
