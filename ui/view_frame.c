@@ -267,6 +267,9 @@ static void view_frame_trace_figures(struct canvas *c, int y, const struct view_
 	 * states it spent no time in: those go first when the line is short */
 	int tw = sum.tasks ? snprintf(NULL, 0, "  tasks %u/%u failed %u", sum.done + sum.failed,
 				      sum.tasks, sum.failed) : 0;
+	if (sum.end.sdk_dropped || sum.end.sdk_rejected)
+		tw += snprintf(NULL, 0, "  SDK: %llu dropped, %llu rejected",
+			       (unsigned long long)sum.end.sdk_dropped, (unsigned long long)sum.end.sdk_rejected);
 	int need = x + tw;
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
 		need += (int)strlen(shown[i].name) + 5;
