@@ -14,7 +14,8 @@
  *
  * Exit status: the program's (its exit code, or 128 + the signal that
  * killed it); 127 command not found, 126 not executable, 2 usage, 1 a
- * runtime failure (attach refused, a recording that cannot be written);
+ * runtime failure (attach refused, a recording or the summary that cannot
+ * be written);
  * attach exits 0 when it detaches. SIGINT, SIGTERM, SIGHUP and SIGQUIT are
  * passed on to the program (a Ctrl-C from a terminal the program shares
  * already reached it and is not sent twice); a program still alive 3 s
@@ -151,9 +152,13 @@ static void trace_on_signal(int sig, siginfo_t *si, void *uc)
 	trace_nsig++;
 }
 
-/* Catch SIGINT, SIGTERM, SIGHUP and SIGQUIT (headless). */
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGQUIT (headless), and ignore SIGPIPE:
+ * a closed stdout makes writing the summary fail (said, exit 1) instead of
+ * killing concviz before it removed the SDK's directory and reaped the
+ * program (which gets its signals back to default). */
 static void trace_signals(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = trace_on_signal;
