@@ -159,11 +159,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 	$(SAY) CC $<
 	$(Q)$(CC) $(CPPFLAGS) -DTRACE_HELPERS='"$(BUILD)/trace"' $(INC_ALL) -Itests/support $(DEP_CFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $< $(TEST_SUPPORT) $(LIB) $(CMOCKA_LIBS) $(DEP_LIBS) $(LDFLAGS)
 
-# The traced test programs: no sanitizer (they are the user's programs).
-$(BUILD)/trace/%: tests/trace/%.c
+# The traced test programs: no sanitizer (they are the user's programs);
+# they may report their tasks through the SDK's header (-I its folder only).
+$(BUILD)/trace/%: tests/trace/%.c engines/sdk/concviz.h
 	@mkdir -p $(@D)
 	$(SAY) CC $<
-	$(Q)$(CC) -D_GNU_SOURCE -std=c11 -O2 -g $(WARN) -pthread -o $@ $<
+	$(Q)$(CC) -D_GNU_SOURCE -std=c11 -O2 -g $(WARN) -pthread -Iengines/sdk -o $@ $<
 
 # The SDK's test tools: the harness that runs a program with the transport
 # and dumps what came back, and a C program built against concviz.h the way

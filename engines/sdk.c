@@ -1,8 +1,10 @@
 /*
  * sdk.c - the SDK transport's reading side: the directory and its shards.
  *
- * sdk_open makes a private directory (mode 0700, /dev/shm first) and
- * watches it with inotify; a traced program's threads create their shard
+ * sdk_open makes a private directory (mode 0700, /dev/shm first, named
+ * after concviz's pid, so that the directories a concviz killed with
+ * SIGKILL left are recognised and removed the next time) and watches it
+ * with inotify; a traced program's threads create their shard
  * files in it (sdk/concviz.h). Each poll:
  *
  *   discover  names inotify reported (or a listing of the directory, at
@@ -42,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -59,6 +62,7 @@
 #define SDK_RESCAN_NS 50000000ull       /* list the directory at most every 50 ms */
 #define SDK_MAX_FILE ((off_t)CVZ_WIRE_HEADER + (off_t)SDK_COUNT_MAX * CVZ_WIRE_RECORD)
 #define SDK_NAME 32                     /* a shard's name fits ("4294967295.4294967295.999") */
+#define SDK_SWEEP_MAX 64                /* stale directories removed per sdk_open, at most */
 
 enum { SH_PENDING = 0, SH_ACTIVE = 1 };
 enum { SH_KEEP = 0, SH_FORGET = 1 };    /* what shard_* tell the poll loop */
@@ -111,12 +115,45 @@ static void add_sat(uint64_t *a, uint64_t b)
 	*a = *a > UINT64_MAX - b ? UINT64_MAX : *a + b;
 }
 
-/* Make "<base>/concviz-sdk.XXXXXX" and open it; 0 or a negative errno. */
+static void sdk_empty(int dfd, int depth);
+
+/* Remove the directories "concviz-sdk.<pid>.*" of base that a concviz no
+ * longer running left (it was killed before it could): only ours (owner),
+ * only real directories, at most SDK_SWEEP_MAX of them, looking at no more
+ * than 10,000 names. */
+static void sdk_sweep(const char *base)
+{
+	DIR *d = opendir(base);
+	if (!d)
+		return;
+	struct dirent *e;
+	int removed = 0;
+	for (int n = 0; n < 10000 && removed < SDK_SWEEP_MAX && (e = readdir(d)); n++) {
+		unsigned pid;
+		char rest[16];
+		struct stat st;
+		if (sscanf(e->d_name, "concviz-sdk.%u.%15s", &pid, rest) != 2 || pid == 0 ||
+		    pid > INT_MAX || kill((pid_t)pid, 0) == 0 || errno != ESRCH ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+			continue;
+		int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		sdk_empty(fd, 8);
+		removed += unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == 0;
+	}
+	closedir(d);
+}
+
+/* Make "<base>/concviz-sdk.<pid>.XXXXXX" and open it (removing what dead
+ * concviz processes left there first); 0 or a negative errno. */
 static int sdk_mkdir(struct sdk *s, const char *base)
 {
-	if (!base || !*base || snprintf(s->dir, sizeof s->dir, "%s/concviz-sdk.XXXXXX", base) >=
-				       (int)sizeof s->dir)
+	if (!base || !*base || snprintf(s->dir, sizeof s->dir, "%s/concviz-sdk.%d.XXXXXX", base,
+					(int)getpid()) >= (int)sizeof s->dir)
 		return -ENAMETOOLONG;
+	sdk_sweep(base);
 	if (!mkdtemp(s->dir))
 		return -errno;
 	s->dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -35,9 +35,10 @@ struct sdk;
 /* Called once per record, in time order across shards. */
 typedef void (*sdk_fn)(void *ctx, const struct sdk_rec *r);
 
-/* Make the private directory (mode 0700) under base (NULL: /dev/shm, or
- * $TMPDIR, or /tmp, the first that works). 0 or a negative errno; *out is
- * then NULL. */
+/* Make the private directory "concviz-sdk.<pid>.XXXXXX" (mode 0700) under
+ * base (NULL: /dev/shm, or $TMPDIR, or /tmp, the first that works), first
+ * removing there the directories of this user whose concviz is no longer
+ * running. 0 or a negative errno; *out is then NULL. */
 int sdk_open(struct sdk **out, const char *base);
 
 /* Return "CONCVIZ_SDK=<dir>", for the traced program's environment. */

@@ -312,7 +312,7 @@ static uint32_t lane_make(struct sdk_map *m, uint64_t t, const struct map_prod *
 	if (l < 0 || l >= (long)SDK_MAP_MAX_INDEX || !lane_room(m, (uint32_t)l))
 		return NONE;
 	m->st.lanes++;
-	put(m, t, (uint32_t)l, CV_NO_TASK, EV_LANE_START, 0, 0, pid); /* not a traced thread */
+	put(m, t, (uint32_t)l, CV_NO_TASK, EV_LANE_START, (uint16_t)kind, 0, pid); /* no thread's */
 	put_name(m, t, (uint32_t)l, CV_NO_TASK, EV_LANE_NAME, 0, cut);
 	return (uint32_t)l;
 }

@@ -13,7 +13,8 @@
  *                             thread's lane, overriding the sampled state
  *                             until CVZ_AUTO (sdk_map_lane_override)
  *   mark                      EV_USER_MARK pieces on the thread's lane
- *   task with its own lane    (asyncio) a new lane: EV_LANE_START, its name,
+ *   task with its own lane    (asyncio) a new lane: EV_LANE_START (code:
+ *                             its kind, LANE_TASK or LANE_LOOP), its name,
  *                             EV_TASK_QUEUED; each step EV_TASK_BEGIN (the
  *                             first) + EV_CPU, each suspension EV_IO, then
  *                             EV_TASK_END / EV_TASK_FAIL and EV_LANE_END

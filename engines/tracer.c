@@ -28,17 +28,18 @@
 #include "emit.h"
 #include "tracer.h"
 #include "tracer_int.h"
+#include "tracer_sdk.h"
 #include "tracer_spawn.h"
 
 #define TRACER_WINDOW_NS 1000000000ull   /* rate accounting window */
 
-/* Append an event to the tick's batch. */
-void tracer_push(struct tracer *tr, const struct cv_event *ev)
+/* Append an event to the batch, from the SDK (sdk) or not. */
+static void tracer_append(struct tracer *tr, const struct cv_event *ev, uint8_t sdk, uint8_t over)
 {
 	if (tr->nbatch == tr->batch_cap) {
 		size_t cap = tr->batch_cap ? tr->batch_cap * 2 : 1024;
-		struct cv_event *b = realloc(tr->batch, cap * sizeof *b);
-		struct cv_event *s = b ? realloc(tr->sort_tmp, cap * sizeof *s) : NULL;
+		struct tbev *b = realloc(tr->batch, cap * sizeof *b);
+		struct tbev *s = b ? realloc(tr->sort_tmp, cap * sizeof *s) : NULL;
 		if (b)
 			tr->batch = b;
 		if (!s)
@@ -46,26 +47,43 @@ void tracer_push(struct tracer *tr, const struct cv_event *ev)
 		tr->sort_tmp = s;
 		tr->batch_cap = cap;
 	}
-	tr->batch[tr->nbatch++] = *ev;
+	tr->batch[tr->nbatch++] = (struct tbev){ *ev, sdk, over };
 }
 
-/* Sort the batch by time, keeping the order of equal times (merge sort). */
+/* Append an event to the tick's batch. */
+void tracer_push(struct tracer *tr, const struct cv_event *ev)
+{
+	tracer_append(tr, ev, 0, 0);
+}
+
+/* Append an event mapped from the program's SDK records. */
+void tracer_push_sdk(struct tracer *tr, const struct cv_event *ev, uint8_t over)
+{
+	tracer_append(tr, ev, 1, over);
+}
+
+/* Sort the batch by time, keeping the order of equal times (merge sort:
+ * the events held from the last tick are mostly in order already). */
 static void tracer_sort(struct tracer *tr)
 {
 	size_t n = tr->nbatch;
-	struct cv_event *a = tr->batch, *b = tr->sort_tmp;
+	struct tbev *a = tr->batch, *b = tr->sort_tmp;
 	for (size_t w = 1; w < n; w *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * w) {
 			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
 			size_t i = lo, j = mid, k = lo;
+			if (mid < hi && a[mid - 1].ev.t <= a[mid].ev.t) {   /* in order already */
+				memcpy(b + lo, a + lo, (hi - lo) * sizeof *a);
+				continue;
+			}
 			while (i < mid && j < hi)
-				b[k++] = a[j].t < a[i].t ? a[j++] : a[i++];
+				b[k++] = a[j].ev.t < a[i].ev.t ? a[j++] : a[i++];
 			while (i < mid)
 				b[k++] = a[i++];
 			while (j < hi)
 				b[k++] = a[j++];
 		}
-		struct cv_event *s = a;
+		struct tbev *s = a;
 		a = b;
 		b = s;
 	}
@@ -73,13 +91,33 @@ static void tracer_sort(struct tracer *tr)
 		memcpy(tr->batch, a, n * sizeof *a);
 }
 
-/* Sort the tick's events and push them into the ring. */
-static void tracer_flush(struct tracer *tr)
+/* Sort the batch and push the events stamped before upto into the ring
+ * (the rest is held for the next tick). */
+static void tracer_flush(struct tracer *tr, uint64_t upto)
 {
 	tracer_sort(tr);
-	for (size_t i = 0; emit_ring && i < tr->nbatch; i++)
-		ring_push(emit_ring, &tr->batch[i]);
-	tr->nbatch = 0;
+	size_t k = 0;
+	for (; k < tr->nbatch && tr->batch[k].ev.t < upto; k++) {
+		struct cv_event also;
+		int n = emit_ring ? tsdk_pass(tr->sdk, &tr->batch[k], &also) : 0;
+		if (n >= 1)
+			ring_push(emit_ring, &tr->batch[k].ev);
+		if (n == 2)
+			ring_push(emit_ring, &also);
+	}
+	if (k && tr->batch[k - 1].ev.t > tr->pushed_to)
+		tr->pushed_to = tr->batch[k - 1].ev.t;
+	if (upto != UINT64_MAX && upto > tr->pushed_to)
+		tr->pushed_to = upto;
+	memmove(tr->batch, tr->batch + k, (tr->nbatch - k) * sizeof *tr->batch);
+	tr->nbatch -= k;
+}
+
+/* Push the tick's events at t, holding the newest ones while the program
+ * may still report what happened then (the SDK). */
+static void tracer_flush_tick(struct tracer *tr, uint64_t t)
+{
+	tracer_flush(tr, !tr->sdk ? UINT64_MAX : t > TSDK_HOLD_NS ? t - TSDK_HOLD_NS : 0);
 }
 
 /* Push a run-level mark at t. */
@@ -167,7 +205,7 @@ static void tracer_finish(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_
 		tracer_mark(tr, t, MARK_PROG_EXIT, detach ? 2 : 1, 0);
 	}
 	tracer_mark(tr, t, MARK_RUN_END, 0, emit_ring ? ring_stall_ns(emit_ring) : 0);
-	tracer_flush(tr);
+	tracer_flush(tr, UINT64_MAX);
 	tr->ended = true;
 }
 
@@ -207,13 +245,17 @@ static void *tracer_main(void *arg)
 	pthread_setname_np(pthread_self(), TRACER_THREAD_NAME);
 	struct cv_event *outev = tr->outev;
 	uint64_t t = clock_ns(), next = t, since = t, cpu0 = tracer_cpu_ns(), ticks = 0;
-	tracer_mark(tr, t, MARK_RUN_BEGIN, 0, 0);
+	tracer_mark(tr, tr->t_spawn && tr->t_spawn < t ? tr->t_spawn : t, MARK_RUN_BEGIN, 0, 0);
+	if (tr->sdk_err)
+		tracer_mark(tr, t, MARK_SDK_OFF, 0, (uint64_t)tr->sdk_err);
+	if (tr->sdk_python)
+		tracer_mark(tr, t, MARK_SDK_PYTHON, (uint16_t)tr->sdk_python, 0);
 	if (tr->attach)
 		tscan_add_process(tr, (uint32_t)tr->main_pid, false, t);
 	else
 		tscan_add_process(tr, (uint32_t)tr->main_pid, true, t);
 	tscan_discover(tr, t, true);
-	tracer_flush(tr);
+	tracer_flush_tick(tr, t);
 	for (;;) {
 		next += 1000000000ull / (uint64_t)tr->hz_now;
 		struct timespec ts = { (time_t)(next / 1000000000u), (long)(next % 1000000000u) };
@@ -227,8 +269,8 @@ static void *tracer_main(void *arg)
 		if (tr->attach && atomic_load(&tr->stop_req))
 			break;                           /* detach */
 		tscan_discover(tr, t, false);
+		tsdk_poll(tr, t);                        /* the program's own task events */
 		tscan_sample(tr, t);
-		/* other sources of events for these lanes (the SDK) are polled here */
 		if (tout_open(&tr->out))
 			for (size_t k = tout_read(&tr->out, t, tr->out_lane, outev, TRACER_OUT_EVENTS), i = 0;
 			     i < k; i++)
@@ -244,7 +286,7 @@ static void *tracer_main(void *arg)
 		}
 		if (tracer_over(tr))
 			break;
-		tracer_flush(tr);
+		tracer_flush_tick(tr, t);
 	}
 	/* the rest of the output: the pipes may still hold bytes */
 	for (int i = 0; i < 64 && tout_open(&tr->out); i++) {
@@ -254,6 +296,7 @@ static void *tracer_main(void *arg)
 		if (!k)
 			break;
 	}
+	tsdk_finish(tr, t);
 	tracer_finish(tr, t, ticks, since);
 	atomic_store(&tr->e->finished, true);
 	return NULL;
@@ -287,6 +330,8 @@ static void tracer_join(struct engine *e)
 	while (!tr->attach && tr->main_pid > 0 && waitpid(-1, NULL, WNOHANG | __WALL) > 0)
 		;
 	tscan_free(tr);
+	tsdk_close(tr->sdk);
+	tr->sdk = NULL;
 	tout_close(&tr->out);
 	if (tr->fd_loadavg >= 0)
 		close(tr->fd_loadavg);
@@ -350,10 +395,13 @@ int tracer_start(struct engine *e, struct session *s, char *err, size_t errlen)
 		rc = -EINVAL;
 	} else {
 		char origin[128];
+		const char *env[TSDK_ENV_MAX + 1] = { NULL };
 		tracer_origin(e, origin, sizeof origin);
-		struct tspawn_opts o = { p->argv, origin[0] ? origin : NULL, !p->no_ui || p->record,
+		tr->sdk_err = -tsdk_open(tr, p->argv[0], p->no_python, env);  /* without: no tasks */
+		struct tspawn_opts o = { p->argv, origin[0] ? origin : NULL, env, !p->no_ui || p->record,
 					 !p->no_ui };
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
+		tr->t_spawn = clock_ns();
 		rc = tspawn_start(&o, &tr->main_pid, fds, err, errlen);
 		tout_init(&tr->out, fds);
 		tr->own_group = o.new_session;

@@ -22,6 +22,17 @@
 #define TSCAN_MAX_IDS 4096           /* ids read from one directory or children file */
 #define TRACER_OUT_EVENTS (TOUT_TICK_BYTES / CV_NAME_PIECE + 4) /* output events per tick */
 
+/* An event of the tick's batch, and where it came from. */
+struct tbev {
+	struct cv_event ev;
+	uint8_t sdk;              /* from the program's own records (the SDK), else the tracer's */
+	uint8_t over;             /* SDK: its lane's explicit state from then on (an
+	                             event kind, 0 = none): the sampler's states of
+	                             the lane are not drawn meanwhile */
+};
+
+struct tsdk;                      /* tracer_sdk.h */
+
 /* One traced thread: a lane. */
 struct tthread {
 	uint32_t pid, tid, lane;
@@ -30,6 +41,8 @@ struct tthread {
 	struct tproc_sched last;  /* the counters at the last sample */
 	struct tstate st;
 	uint64_t t_acc;           /* drawn up to here */
+	uint64_t t_start;         /* its lane started then */
+	uint64_t sdk_ran;         /* it wrote an SDK record then (this tick), 0 = not */
 	uint64_t next_name;       /* when to re-read its name */
 	char comm[17];
 	bool degraded;            /* its syscall file cannot be read */
@@ -53,6 +66,7 @@ struct tracer {
 	bool own_group;           /* the program runs in a session of its own */
 	pid_t main_pid;           /* the program's first process */
 	int hz_asked, hz_now;
+	uint64_t t_spawn;         /* when the command was started (the run's begin) */
 	uint32_t windows;         /* rate windows accounted (MARK_SAMPLE_HZ) */
 	/* tables */
 	struct tthread *th;
@@ -69,9 +83,15 @@ struct tracer {
 	uint32_t last_pid;
 	bool scan_self;           /* look for orphans reparented to concviz */
 	uint64_t next_self_scan;
-	/* the tick's events, sorted by time before they are pushed */
-	struct cv_event *batch, *sort_tmp;
+	/* the tick's events, sorted by time before they are pushed; with the
+	 * SDK on, the newest TSDK_HOLD_NS of them are held for the next tick,
+	 * so that records read late still go in their place */
+	struct tbev *batch, *sort_tmp;
 	size_t nbatch, batch_cap;
+	uint64_t pushed_to;       /* every event stamped before this is in the ring */
+	struct tsdk *sdk;         /* the program's own task events, NULL when none (attach) */
+	int sdk_err;              /* the transport could not be made: errno */
+	int sdk_python;           /* the Python task tracer: TSDK_PY_* (tracer_sdk.h) */
 	struct tout out;
 	struct cv_event outev[TRACER_OUT_EVENTS]; /* the tick's output events */
 	uint32_t ids[TSCAN_MAX_IDS];  /* scratch: ids listed by one discovery step */
@@ -91,6 +111,10 @@ struct tracer {
 /* Append an event to the tick's batch (dropped when out of memory: counted
  * as nothing, the lane then merely keeps its state). */
 void tracer_push(struct tracer *tr, const struct cv_event *ev);
+
+/* Append an event mapped from the program's SDK records; `over` as in
+ * struct tbev. */
+void tracer_push_sdk(struct tracer *tr, const struct cv_event *ev, uint8_t over);
 
 /* Discover new threads and processes when the kernel handed out a new id
  * since the last tick (or when forced); new lanes start at t. */
@@ -112,10 +136,18 @@ void tscan_end_all(struct tracer *tr, uint64_t t);
  * sources (the SDK) as much as for the sampler. */
 long tscan_lane_of(const struct tracer *tr, uint32_t tid);
 
-/* Make an extra lane at t (one that is no traced thread: a task lane of an
- * event source such as the SDK) in process pid, named name; returns its
- * index. Its events are the source's to push (tracer_push). */
-uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, const char *name, uint64_t t);
+/* Return traced thread tid, or NULL. */
+struct tthread *tscan_thread(struct tracer *tr, uint32_t tid);
+
+/* True when process pid is (or was) traced. */
+bool tscan_has_process(const struct tracer *tr, uint32_t pid);
+
+/* Make an extra lane at t (one the sampler does not draw: a thread of
+ * process pid it never saw, tid > 0, or a task's lane, tid 0) named
+ * name; returns its index. Its events are the source's to push
+ * (tracer_push). */
+uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, uint32_t tid, const char *name,
+			  uint64_t t);
 
 /* Free the tables and close their files. */
 void tscan_free(struct tracer *tr);

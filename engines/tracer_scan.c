@@ -27,6 +27,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "tracer_int.h"
+#include "tracer_sdk.h"
 #include "tracer_sys.h"
 
 /* Open a /proc file of thread tid of pid read-only; -1 on failure (errno). */
@@ -107,12 +108,20 @@ long tscan_lane_of(const struct tracer *tr, uint32_t tid)
 	return i < 0 ? -1 : (long)tr->th[i].lane;
 }
 
+/* Return traced thread tid, or NULL. */
+struct tthread *tscan_thread(struct tracer *tr, uint32_t tid)
+{
+	long i = tscan_find(tr, tid);
+	return i < 0 ? NULL : &tr->th[i];
+}
+
 /* Make an extra lane in process pid, named name, at t; see tracer_int.h. */
-uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, const char *name, uint64_t t)
+uint32_t tscan_extra_lane(struct tracer *tr, uint32_t pid, uint32_t tid, const char *name,
+			  uint64_t t)
 {
 	uint32_t lane = tr->next_lane++;
 	struct cv_event ev[CV_NAME_PIECES_MAX];
-	struct cv_event start = { t, pid, lane, CV_NO_TASK, EV_LANE_START, 0, 0 };
+	struct cv_event start = { t, pid, lane, CV_NO_TASK, EV_LANE_START, 0, tid };
 	tracer_push(tr, &start);
 	int n = cv_name_pieces(ev, t, lane, CV_NO_TASK, EV_LANE_NAME, name);
 	for (int i = 0; i < n; i++)
@@ -127,6 +136,12 @@ static long tscan_proc(const struct tracer *tr, uint32_t pid)
 		if (tr->pr[i].pid == pid)
 			return (long)i;
 	return -1;
+}
+
+/* True when process pid is (or was) traced. */
+bool tscan_has_process(const struct tracer *tr, uint32_t pid)
+{
+	return tscan_proc(tr, pid) >= 0;
 }
 
 /* --- names ----------------------------------------------------------------- */
@@ -194,7 +209,7 @@ static void tscan_add_thread(struct tracer *tr, size_t proc, uint32_t tid, uint6
 	th->fd_sys = tscan_open(pid, tid, "syscall");
 	th->degraded = th->fd_sys < 0 && (errno == EACCES || errno == EPERM);
 	th->lane = tr->next_lane++;
-	th->t_acc = t;
+	th->t_acc = th->t_start = t;
 	th->seen = true;
 	tstate_init(&th->st);
 	tr->nth++;
@@ -220,6 +235,7 @@ static void tscan_drop(struct tracer *tr, size_t i, int sig, uint64_t t)
 	struct cv_event ev = { t > th->t_acc ? t : th->t_acc, sig > 0 ? (uint64_t)sig : 0, th->lane,
 			       CV_NO_TASK, sig > 0 ? EV_LANE_CRASH : EV_LANE_END, 0, 0 };
 	tracer_push(tr, &ev);
+	tsdk_thread_gone(tr, th);
 	tscan_close(&th->fd_sched);
 	tscan_close(&th->fd_sys);
 	tscan_close(&th->fd_stat);
@@ -444,7 +460,8 @@ void tscan_sample(struct tracer *tr, uint64_t t)
 			dropped = true;
 			continue;
 		}
-		int n = tstate_fill(&th->st, th->t_acc, t, th->lane, ev);
+		int n = tstate_fill(&th->st, th->t_acc, t, th->lane, th->sdk_ran, ev);
+		th->sdk_ran = 0;
 		for (int k = 0; k < n; k++)
 			tracer_push(tr, &ev[k]);
 		th->t_acc = t;

@@ -2,7 +2,8 @@
  * tracer_spawn.c - fork + exec of the traced command, the attach check, and
  * wait statuses in words (see tracer_spawn.h).
  *
- * The child's environment (the parent's plus CONCVIZ_ORIGIN) is built
+ * The child's environment (the parent's plus CONCVIZ_ORIGIN and the SDK's
+ * CONCVIZ_SDK and PYTHONPATH) is built
  * before fork: between fork and exec a child of a threaded process may only
  * make async-signal-safe calls, so it only moves file descriptors, resets
  * signals and calls execvpe. Signal dispositions concviz changed (SIGPIPE
@@ -22,21 +23,43 @@
 
 extern char **environ;
 
-/* Build environ plus "CONCVIZ_ORIGIN=origin" (replacing one already set);
- * NULL on OOM. The strings are borrowed except the one added (*added). */
-static char **tspawn_env(const char *origin, char **added)
+/* True when environment entry e sets the variable that `set` ("NAME=...") sets. */
+static bool tspawn_same_name(const char *e, const char *set)
 {
-	size_t n = 0;
+	size_t n = strcspn(set, "=");
+	return !strncmp(e, set, n) && e[n] == '=';
+}
+
+/* True when entry e is replaced by one of the NULL-terminated sets. */
+static bool tspawn_replaced(const char *e, const char *const *sets)
+{
+	for (size_t i = 0; sets && sets[i]; i++)
+		if (tspawn_same_name(e, sets[i]))
+			return true;
+	return false;
+}
+
+/* Build environ plus "CONCVIZ_ORIGIN=origin" and the strings of extra
+ * (each replacing one already set); NULL on OOM. The strings are borrowed
+ * except the one added (*added). */
+static char **tspawn_env(const char *origin, const char *const *extra, char **added)
+{
+	size_t n = 0, x = 0;
 	while (environ && environ[n])
 		n++;
-	char **env = calloc(n + 2, sizeof *env);
+	while (extra && extra[x])
+		x++;
+	char **env = calloc(n + x + 2, sizeof *env);
 	*added = NULL;
 	if (!env)
 		return NULL;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if (!origin || strncmp(environ[i], "CONCVIZ_ORIGIN=", 15))
+		if ((!origin || strncmp(environ[i], "CONCVIZ_ORIGIN=", 15)) &&
+		    !tspawn_replaced(environ[i], extra))
 			env[k++] = environ[i];
+	for (size_t i = 0; i < x; i++)
+		env[k++] = (char *)extra[i];
 	if (origin) {
 		size_t len = strlen(origin) + 16;
 		*added = malloc(len);
@@ -134,7 +157,7 @@ int tspawn_start(const struct tspawn_opts *o, pid_t *pid, int out_fds[2], char *
 	int rep[2] = { -1, -1 }, outp[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	out_fds[0] = out_fds[1] = -1;
 	char *added;
-	char **env = tspawn_env(o->origin, &added);
+	char **env = tspawn_env(o->origin, o->env, &added);
 	int rc;
 	if (!env) {
 		snprintf(err, errlen, "concviz: out of memory starting the program; free some memory");

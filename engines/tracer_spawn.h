@@ -18,6 +18,7 @@
 struct tspawn_opts {
 	char **argv;          /* the command (argv[0] is looked up in PATH) */
 	const char *origin;   /* CONCVIZ_ORIGIN for the child, or NULL */
+	const char *const *env; /* "NAME=value" strings to add (replacing NAME), NULL-terminated; or NULL */
 	bool capture;         /* stdin /dev/null, stdout/stderr pipes */
 	bool new_session;     /* setsid(): its own process group, no terminal */
 };

@@ -8,6 +8,9 @@
  * counter catches up. An interval ending blocked is drawn as ready, then
  * running, each for what its counter owes (at most what is left), then the
  * blocked state for the rest; a debt drawn ahead is thereby paid back.
+ * With a known instant at which it ran (and blocked before it), the ready
+ * and running parts end at that instant; the blocked state shown before
+ * goes on until they begin.
  */
 #include <string.h>
 #include "tracer_state.h"
@@ -49,12 +52,22 @@ static uint64_t tstate_take(int64_t *debt, uint64_t d)
 }
 
 /* Draw [t0, t1) of lane; see tracer_state.h. */
-int tstate_fill(struct tstate *st, uint64_t t0, uint64_t t1, uint32_t lane, struct cv_event out[3])
+int tstate_fill(struct tstate *st, uint64_t t0, uint64_t t1, uint32_t lane, uint64_t ran,
+		struct cv_event out[3])
 {
 	int n = 0;
 	if (t1 <= t0)
 		return 0;
 	uint64_t d = t1 - t0, t = t0;
+	if (!st->runnable && ran > t0 && ran <= t1 && st->shown && st->shown != EV_CPU &&
+	    st->shown != EV_READY) {
+		uint64_t owed = (st->debt_ready > 0 ? (uint64_t)st->debt_ready : 0) +
+				(st->debt_cpu > 0 ? (uint64_t)st->debt_cpu : 0);
+		if (owed < ran - t0) {          /* blocked until it woke to run up to `ran` */
+			t = ran - owed;
+			d = t1 - t;
+		}
+	}
 	uint64_t r = tstate_take(&st->debt_ready, d);
 	if (r) {
 		n += tstate_emit(st, t, lane, EV_READY, 0, &out[n]);

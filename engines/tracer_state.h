@@ -13,7 +13,13 @@
  * updates a running thread's run time only at its timer tick, every 1-10 ms)
  * is paid back: over a run, the time drawn in each state is the kernel's
  * figure. Only changes of state become events (the timeline merges the
- * rest). Pure: no I/O, unit-tested with synthetic counters.
+ * rest).
+ *
+ * When the thread is known to have run at an instant of the interval (it
+ * wrote an SDK record then) and was blocked before and after, what the
+ * counters owe is placed to end at that instant instead of at the start:
+ * the thread woke, worked, said so, and blocked again. Pure: no I/O,
+ * unit-tested with synthetic counters.
  */
 #ifndef CV_TRACER_STATE_H
 #define CV_TRACER_STATE_H
@@ -41,7 +47,10 @@ void tstate_init(struct tstate *st);
 void tstate_observe(struct tstate *st, uint64_t d_run, uint64_t d_wait);
 
 /* Draw the interval [t0, t1) of lane `lane`: write the state events that
- * change what is shown into out (at most 3) and return how many. */
-int tstate_fill(struct tstate *st, uint64_t t0, uint64_t t1, uint32_t lane, struct cv_event out[3]);
+ * change what is shown into out (at most 3) and return how many. ran: an
+ * instant in (t0, t1] at which the thread is known to have run, 0 when
+ * none. */
+int tstate_fill(struct tstate *st, uint64_t t0, uint64_t t1, uint32_t lane, uint64_t ran,
+		struct cv_event out[3]);
 
 #endif

@@ -38,6 +38,7 @@ struct app_tr {
 	bool quitting;             /* asked to quit: waiting for the program's end */
 	int quit_sig;              /* the quit signal already passed on */
 	bool said_degraded, said_escalated, said_end;
+	bool said_sdk;             /* the SDK's trouble (off, no Python tracer, drops, rejects) */
 	size_t nsum_runs;          /* 1 once finished: the Compare view's row */
 	struct cv_summary sum;
 };
@@ -123,12 +124,33 @@ static bool tr_action(struct app_tr *A, const struct key_action *a, const struct
 	return true;
 }
 
+/* Say once what went wrong with the program's own task events: no
+ * transport, no Python task tracer, events dropped or rejected (the header
+ * keeps the counts). */
+static void tr_check_sdk(struct app_tr *A, const struct tl_trace *t)
+{
+	if (A->said_sdk)
+		return;
+	A->said_sdk = t->sdk_off || t->sdk_python == 3 || t->sdk_dropped || t->sdk_rejected;
+	if (t->sdk_off)
+		app_ui_message(&A->ui, 10, "the SDK's transport could not be made (%s): no task "
+			       "events from the program", strerror((int)t->sdk_off));
+	else if (t->sdk_python == 3)
+		app_ui_message(&A->ui, 10, "the Python task tracer was not found (make install puts it "
+			       "in share/concviz/python): threads only");
+	else if (t->sdk_dropped || t->sdk_rejected)
+		app_ui_message(&A->ui, 10, "the program's task events: %llu dropped (its buffer was full), "
+			       "%llu malformed rejected", (unsigned long long)t->sdk_dropped,
+			       (unsigned long long)t->sdk_rejected);
+}
+
 /* Say once what the tracer reported: lanes without blocking reasons, an
- * escalation, the program's end. */
+ * escalation, trouble with the program's task events, the program's end. */
 static void tr_check(struct app_tr *A)
 {
 	struct runner *r = &A->run;
 	const struct tl_trace *t = &r->tl.trace;
+	tr_check_sdk(A, t);
 	if (t->degraded && !A->said_degraded) {
 		A->said_degraded = true;
 		app_ui_message(&A->ui, 10, "%u lane%s of another user's program (setuid?): states from "

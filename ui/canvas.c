@@ -229,7 +229,7 @@ static const int canvas_fg[ROLE_COUNT] = {
 	[ROLE_ST_NONE] = 0,   [ROLE_ST_IDLE] = 90,   [ROLE_ST_QUEUED] = 90,
 	[ROLE_ST_CPU] = 32,   [ROLE_ST_IO] = 34,     [ROLE_ST_LOCK] = 35,
 	[ROLE_ST_POLL] = 90,  [ROLE_ST_CALLBACK] = 33, [ROLE_ST_FAILED] = 31,
-	[ROLE_DEADLOCK] = 91, [ROLE_LOSS] = 93,
+	[ROLE_DEADLOCK] = 91, [ROLE_LOSS] = 93, [ROLE_MARK] = 95,
 };
 
 /* Write the SGR sequence for a role + attributes. */

@@ -24,6 +24,7 @@ enum role {
 	ROLE_ST_LOCK, ROLE_ST_POLL, ROLE_ST_CALLBACK, ROLE_ST_FAILED, ROLE_ST_READY,
 	ROLE_DEADLOCK,    /* a lane's wait in a deadlock cycle, the cycle named */
 	ROLE_LOSS,        /* a lost update of the race workload */
+	ROLE_MARK,        /* a traced program's own mark (the SDK) */
 	ROLE_COUNT
 };
 

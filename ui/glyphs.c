@@ -36,6 +36,7 @@ static const uint32_t glyph_other[GL_COUNT][2] = { /* [id][utf8] */
 	[GL_SPARK0 + 4] = { '-', 0x2585 }, [GL_SPARK0 + 5] = { '=', 0x2586 },
 	[GL_SPARK0 + 6] = { '#', 0x2587 }, [GL_SPARK0 + 7] = { '#', 0x2588 },
 	[GL_LOSS] = { '*', '!' },          [GL_DEADLOCK] = { 'D', 0x2297 },
+	[GL_MARK] = { '^', 0x25C6 },
 };
 
 static const char *const glyph_labels[ST_COUNT] = {

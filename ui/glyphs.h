@@ -24,6 +24,7 @@ enum glyph_id {
 	GL_SPARK0,        /* sparkline: lowest of 8 levels (GL_SPARK0 + 0..7) */
 	GL_LOSS = GL_SPARK0 + 8, /* a lost update (race workload) */
 	GL_DEADLOCK,      /* a lane's wait in a deadlock cycle */
+	GL_MARK,          /* a traced program's own mark (cvz_mark) */
 	GL_COUNT
 };
 

@@ -170,6 +170,7 @@ static const struct tui_style tui_styles[ROLE_COUNT] = {
 	[ROLE_ST_READY]    = { 150, 236, COLOR_GREEN, COLOR_BLACK, A_DIM },
 	[ROLE_DEADLOCK]    = { 231, 124, COLOR_WHITE, COLOR_RED, A_BOLD | A_REVERSE },
 	[ROLE_LOSS]        = { 226, 160, COLOR_YELLOW, COLOR_RED, A_BOLD | A_REVERSE },
+	[ROLE_MARK]        = { 231, 90, COLOR_WHITE, COLOR_MAGENTA, A_BOLD | A_REVERSE },
 };
 
 /* The alternate shade of each state role (ATTR_ALT), 256 colours. */

@@ -23,6 +23,7 @@ void view_findings_body(struct canvas *c, struct view_rect r, const struct view_
 int view_gantt_rows(const struct view_ctx *ctx);
 int view_compare_rows(const struct view_ctx *ctx);
 int view_loop_rows(const struct view_ctx *ctx);
+int view_log_rows(const struct view_ctx *ctx);
 int view_findings_rows(const struct view_ctx *ctx, int w);
 
 #endif

@@ -215,8 +215,27 @@ static void view_frame_title(struct canvas *c, int y, const struct view_ctx *ctx
 		canvas_text(c, rx, y, -1, ctx->recording ? ROLE_WARN : ROLE_HEADER, ATTR_BOLD, right);
 }
 
+/* Draw, from x on header line 2 of a traced program, the tasks it
+ * reported (ended of all, failed) and the SDK's events it dropped or we
+ * rejected, when there are any; returns where it stopped. */
+static int view_frame_trace_tasks(struct canvas *c, int x, int y, const struct cv_summary *m)
+{
+	if (m->tasks)
+		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, "  tasks %u/%u", m->done + m->failed, m->tasks);
+	if (m->failed)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, " failed %u", m->failed);
+	if (m->end.sdk_dropped)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "  SDK: %llu dropped",
+				   (unsigned long long)m->end.sdk_dropped);
+	if (m->end.sdk_rejected)
+		x += canvas_printf(c, x, y, -1, ROLE_WARN, ATTR_BOLD, "%s%llu rejected",
+				   m->end.sdk_dropped ? ", " : "  SDK: ",
+				   (unsigned long long)m->end.sdk_rejected);
+	return x;
+}
+
 /* Draw header line 2 of a traced program: a bar of the share of thread
- * time in each state, the shares, the CPU time. */
+ * time in each state, the shares, the CPU time, the tasks it reported. */
 static void view_frame_trace_figures(struct canvas *c, int y, const struct view_ctx *ctx)
 {
 	static const struct { int st; const char *name; } shown[] = {
@@ -244,9 +263,22 @@ static void view_frame_trace_figures(struct canvas *c, int y, const struct view_
 		x += bar;
 		canvas_put(c, x++, y, ']', ROLE_DIM, 0);
 	}
+	/* the shares; the tasks the program reported matter more than the
+	 * states it spent no time in: those go first when the line is short */
+	int tw = sum.tasks ? snprintf(NULL, 0, "  tasks %u/%u failed %u", sum.done + sum.failed,
+				      sum.tasks, sum.failed) : 0;
+	if (sum.end.sdk_dropped || sum.end.sdk_rejected)
+		tw += snprintf(NULL, 0, "  SDK: %llu dropped, %llu rejected",
+			       (unsigned long long)sum.end.sdk_dropped, (unsigned long long)sum.end.sdk_rejected);
+	int need = x + tw;
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
-		x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
-				   100 * sum.state_s[shown[i].st] / all);
+		need += (int)strlen(shown[i].name) + 5;
+	bool skip_zero = need > c->w;
+	for (size_t i = 0; i < sizeof shown / sizeof *shown && all > 0; i++)
+		if (!skip_zero || 100 * sum.state_s[shown[i].st] / all >= 0.5)
+			x += canvas_printf(c, x, y, -1, ROLE_TEXT, 0, " %s %.0f%%", shown[i].name,
+					   100 * sum.state_s[shown[i].st] / all);
+	x = view_frame_trace_tasks(c, x, y, &sum);
 	canvas_printf(c, x, y, -1, ROLE_DIM, 0, "%scpu time %.2fs", all > 0 ? "  " : " ", sum.cpu_s);
 }
 
@@ -538,6 +570,7 @@ int view_rows_needed(enum view_id v, const struct view_ctx *ctx, int w)
 	case VIEW_LOOP: return frame + view_loop_rows(ctx);
 	case VIEW_GANTT: return frame + view_gantt_rows(ctx);
 	case VIEW_FINDINGS: return frame + view_findings_rows(ctx, w);
+	case VIEW_LOG: return view_traced(ctx) ? frame + view_log_rows(ctx) : 24;
 	default: return 24;
 	}
 }

@@ -19,6 +19,7 @@
 #include "glyphs.h"
 #include "locks.h"
 #include "racetally.h"
+#include "tasklog.h"
 #include "view_body.h"
 
 #define GANTT_MIN_SPAN 1            /* ns per cell, zoomed in fully */
@@ -136,7 +137,8 @@ static bool gantt_deadlocked_wait(const struct timeline *tl, int l, int64_t *d0,
 	return true;
 }
 
-/* Draw the marks over lane l's cells: its deadlocked wait, its lost updates. */
+/* Draw the marks over lane l's cells: its deadlocked wait, its lost
+ * updates, the program's own marks. */
 static void gantt_marks(struct canvas *c, int x, int y, int gw, int l, const struct view_ctx *ctx,
 			const uint8_t *states)
 {
@@ -144,9 +146,10 @@ static void gantt_marks(struct canvas *c, int x, int y, int gw, int l, const str
 	const struct timeline *tl = ctx->tl;
 	int64_t w = vs->span_ns, d0 = 0, d1 = 0;
 	bool dl = gantt_deadlocked_wait(tl, l, &d0, &d1);
-	const struct lanemark *m = NULL;
+	const struct lanemark *m = NULL, *u = NULL;
 	size_t nm = racetally_losses(tl, (uint32_t)l, vs->t0, vs->t0 + (int64_t)gw * w, &m);
-	if (!dl && !nm)
+	size_t nu = tasklog_marks(tl, (uint32_t)l, vs->t0, vs->t0 + (int64_t)gw * w, &u);
+	if (!dl && !nm && !nu)
 		return;
 	for (int i = 0; i < gw; i++) {
 		int64_t b0 = vs->t0 + (int64_t)i * w, b1 = b0 + w;
@@ -155,8 +158,16 @@ static void gantt_marks(struct canvas *c, int x, int y, int gw, int l, const str
 			m++;
 			nm--;
 		}
+		while (nu && u->t < b0) {
+			u++;
+			nu--;
+		}
 		if (nm && m->t < b1) {
 			canvas_put(c, x + i, y, glyph_get(GL_LOSS, c->utf8), ROLE_LOSS, attr | ATTR_BOLD);
+			continue;
+		}
+		if (nu && u->t < b1) {
+			canvas_put(c, x + i, y, glyph_get(GL_MARK, c->utf8), ROLE_MARK, attr | ATTR_BOLD);
 			continue;
 		}
 		int64_t lo = b0 > d0 ? b0 : d0, hi = b1 < d1 ? b1 : d1;
@@ -405,6 +416,22 @@ static int gantt_loss_detail(const struct view_ctx *ctx, int lane, int64_t t, ch
 	return len;
 }
 
+/* Append the program's marks in lane's cell around t to buf: " | mark:
+ * checkpoint (+2 more)". */
+static int gantt_mark_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, size_t n)
+{
+	int64_t w = ctx->vs && ctx->vs->span_ns > 0 ? ctx->vs->span_ns : 1;
+	const struct lanemark *m;
+	size_t k = tasklog_marks(ctx->tl, (uint32_t)lane, t - w / 2, t - w / 2 + w, &m);
+	char name[128];
+	if (!k)
+		return 0;
+	int len = snprintf(buf, n, " | mark: %s", tasklog_name(ctx->tl, m->a, m->b, name, sizeof name));
+	if (k > 1 && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, " (+%zu more)", k - 1);
+	return len;
+}
+
 /* Write the detail line of the span of lane at t into buf. */
 bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, size_t n)
 {
@@ -429,6 +456,8 @@ bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, siz
 	if (sp->task == CV_NO_TASK) {
 		len = snprintf(buf, n, "%s%s%s at %s for %s", lname, sep,
 			       timeline_state_name_in(tl_span_display(sp), gil), a, d);
+		if (len > 0 && (size_t)len < n)
+			gantt_mark_detail(ctx, lane, t, buf + len, n - (size_t)len);
 		return len > 0;
 	}
 	const char *tname = ctx->s ? session_task_name(ctx->s, sp->task) : "";
@@ -438,6 +467,8 @@ bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, siz
 		len += gantt_lock_detail(ctx, lane, t, sp, buf + len, n - (size_t)len);
 	if (len > 0 && (size_t)len < n)
 		len += gantt_loss_detail(ctx, lane, t, buf + len, n - (size_t)len);
+	if (len > 0 && (size_t)len < n)
+		len += gantt_mark_detail(ctx, lane, t, buf + len, n - (size_t)len);
 	if (sp->task < tl->ntasks) {
 		const struct tl_task *tk = &tl->tasks[sp->task];
 		char tb[32], te[32], by[32];

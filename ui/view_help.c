@@ -83,12 +83,13 @@ struct help_mark {
 /* Draw the legend: each state (glyph, alternate glyph, meaning), then the
  * marks drawn over states; one item per line, or two per line with the
  * brief labels when h is too short; a traced program's lock and poll say what
- * they come from, and it has no race or deadlock marks. Returns the rows used. */
+ * they come from, and it has its own marks, no race or deadlock marks.
+ * Returns the rows used. */
 static int help_legend(struct canvas *c, int x, int y, int w, int h, bool traced)
 {
 	const int *order;
 	int n = glyph_legend_states(&order), k = 0;
-	struct help_mark m[ST_COUNT + 2];
+	struct help_mark m[ST_COUNT + 3];
 	bool u = c->utf8;
 	if (h <= 0)
 		return 0;
@@ -110,6 +111,9 @@ static int help_legend(struct canvas *c, int x, int y, int w, int h, bool traced
 					     ROLE_DEADLOCK, ATTR_BOLD, "deadlocked (waits in a cycle)", "deadlocked" };
 		m[k++] = (struct help_mark){ glyph_get(GL_LOSS, u), glyph_get(GL_LOSS, u), ROLE_LOSS,
 					     ATTR_BOLD, "lost update (race)", "lost update" };
+	} else {
+		m[k++] = (struct help_mark){ glyph_get(GL_MARK, u), glyph_get(GL_MARK, u), ROLE_MARK,
+					     ATTR_BOLD, "the program's mark (cvz_mark)", "mark" };
 	}
 	int cols = 1 + k <= h || w < 36 ? 1 : 2, rows = (k + cols - 1) / cols, cw = w / cols;
 	canvas_text(c, x, y, w, ROLE_TITLE, ATTR_BOLD, "legend (alternate glyph = next task)");

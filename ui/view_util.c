@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "glyphs.h"
+#include "tasklog.h"
 #include "view_util.h"
 
 /* Number of lanes to draw. */
@@ -27,9 +28,11 @@ bool view_traced(const struct view_ctx *ctx)
 	return ctx->s && ctx->s->params.mode == MODE_TRACE;
 }
 
-/* A lane and the key it is shown by: its process's first lane, then its own. */
+/* A lane and the key it is shown by: its process's first lane, then its
+ * rank in the process (threads, then event loops, then the program's own
+ * task lanes: the SDK's), then its own. */
 struct view_okey {
-	uint32_t group, lane, pid;
+	uint32_t group, lane, pid, rank;
 };
 
 /* Order keys by pid, then lane (to find each process's first lane). */
@@ -41,12 +44,14 @@ static int view_by_pid(const void *a, const void *b)
 	return x->lane < y->lane ? -1 : x->lane > y->lane;
 }
 
-/* Order keys by group, then lane (the display order). */
+/* Order keys by group, rank, then lane (the display order). */
 static int view_by_group(const void *a, const void *b)
 {
 	const struct view_okey *x = a, *y = b;
 	if (x->group != y->group)
 		return x->group < y->group ? -1 : 1;
+	if (x->rank != y->rank)
+		return x->rank < y->rank ? -1 : 1;
 	return x->lane < y->lane ? -1 : x->lane > y->lane;
 }
 
@@ -63,8 +68,9 @@ void view_lane_order(const struct view_ctx *ctx, int *order, bool *first, int n)
 		return;
 	}
 	for (int i = 0; i < n; i++) {
-		uint32_t pid = (uint32_t)i < ctx->s->nlanes ? ctx->s->lanes[i].pid : 0;
-		k[i] = (struct view_okey){ (uint32_t)i, (uint32_t)i, pid };
+		const struct session_lane *sl = (uint32_t)i < ctx->s->nlanes ? &ctx->s->lanes[i] : NULL;
+		uint32_t rank = !sl ? 0 : sl->kind == LANE_LOOP ? 1 : sl->kind == LANE_TASK ? 2 : 0;
+		k[i] = (struct view_okey){ (uint32_t)i, (uint32_t)i, sl ? sl->pid : 0, rank };
 	}
 	qsort(k, (size_t)n, sizeof *k, view_by_pid);
 	for (int i = 1; i < n; i++)                /* each process's group is its first lane */
@@ -274,8 +280,12 @@ int view_legend(struct canvas *c, int x, int y, int w, const struct view_ctx *ct
 	    !view_legend_item(c, x, y, w, &used, glyph_get(GL_DEADLOCK, c->utf8), ROLE_DEADLOCK,
 			      ATTR_BOLD, "deadlocked"))
 		return used > 2 ? used - 2 : used;
-	if (tl && (all || tl->race_marks))
-		view_legend_item(c, x, y, w, &used, glyph_get(GL_LOSS, c->utf8), ROLE_LOSS, ATTR_BOLD,
-				 "lost update");
+	if (tl && (all || tl->race_marks) &&
+	    !view_legend_item(c, x, y, w, &used, glyph_get(GL_LOSS, c->utf8), ROLE_LOSS, ATTR_BOLD,
+			      "lost update"))
+		return used > 2 ? used - 2 : used;
+	if (tl && tasklog_mark_count(tl))
+		view_legend_item(c, x, y, w, &used, glyph_get(GL_MARK, c->utf8), ROLE_MARK, ATTR_BOLD,
+				 "mark");
 	return used > 2 ? used - 2 : used;
 }

@@ -24,8 +24,8 @@ bool view_traced(const struct view_ctx *ctx);
 
 /* Fill order[0..n) (n = view_nlanes) with the lanes in the order they are
  * shown: a traced program's grouped by process (processes in the order they
- * were first seen, their threads in the order seen); other runs' as they
- * are. first[i] (may be NULL) is set when order[i] is the first lane of its
+ * were first seen, their threads in the order seen, then the event loops
+ * and the task lanes its SDK made); other runs' as they are. first[i] (may be NULL) is set when order[i] is the first lane of its
  * process. O(n log n). */
 void view_lane_order(const struct view_ctx *ctx, int *order, bool *first, int n);
 

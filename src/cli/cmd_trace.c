@@ -5,7 +5,8 @@
  *
  * Options: --no-ui, --json (implies --no-ui), --record FILE, --force,
  * --hz N (10..10000, default 1000), -o FILE (the summary goes there instead
- * of stdout, like `time -o`). The program's own stdout and stderr: captured
+ * of stdout, like `time -o`), --no-python (trace only: do not inject the
+ * Python task tracer into a Python command; its C SDK calls still count). The program's own stdout and stderr: captured
  * into the recording and the Log view in the UI; headless they pass through
  * untouched (the program inherits concviz's descriptors), or, with --record,
  * are captured and written through as they arrive. The summary is printed
@@ -13,7 +14,8 @@
  *
  * Exit status: the program's (its exit code, or 128 + the signal that
  * killed it); 127 command not found, 126 not executable, 2 usage, 1 a
- * runtime failure (attach refused, a recording that cannot be written);
+ * runtime failure (attach refused, a recording or the summary that cannot
+ * be written);
  * attach exits 0 when it detaches. SIGINT, SIGTERM, SIGHUP and SIGQUIT are
  * passed on to the program (a Ctrl-C from a terminal the program shares
  * already reached it and is not sent twice); a program still alive 3 s
@@ -55,7 +57,8 @@ static int trace_usage(bool attach, const char *what)
 			"[--record FILE [--force]] [--hz N] [-o FILE] PID\n", what);
 	else
 		fprintf(stderr, "concviz: trace: %s; usage: concviz trace [--no-ui] [--json] "
-			"[--record FILE [--force]] [--hz N] [-o FILE] [--] COMMAND [ARGS...]\n", what);
+			"[--record FILE [--force]] [--hz N] [-o FILE] [--no-python] [--] COMMAND [ARGS...]\n",
+			what);
 	return 2;
 }
 
@@ -103,6 +106,8 @@ static int trace_parse(int argc, char **argv, struct trace_opts *o)
 			o->p.json = o->p.no_ui = true;
 		} else if (!strcmp(a, "--force")) {
 			o->p.force = true;
+		} else if (!strcmp(a, "--no-python") && !o->attach) {
+			o->p.no_python = true;
 		} else if (!strcmp(a, "-o")) {
 			o->out = val;
 		} else if (nlen == 8 && !strncmp(a, "--record", 8)) {
@@ -147,9 +152,13 @@ static void trace_on_signal(int sig, siginfo_t *si, void *uc)
 	trace_nsig++;
 }
 
-/* Catch SIGINT, SIGTERM, SIGHUP and SIGQUIT (headless). */
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGQUIT (headless), and ignore SIGPIPE:
+ * a closed stdout makes writing the summary fail (said, exit 1) instead of
+ * killing concviz before it removed the SDK's directory and reaped the
+ * program (which gets its signals back to default). */
 static void trace_signals(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = trace_on_signal;

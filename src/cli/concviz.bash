@@ -31,6 +31,7 @@ _concviz()
 	local bench_opts="--workload --workers --tasks --url --urls --latency --jitter --size
 		--fail-rate --timeout --cpu-size --gil --switch-interval --lock --lock-order --json --help"
 	local trace_opts="--no-ui --json -o --record --force --hz --help"
+	local traceonly_opts="--no-python"
 	local cmd="" i
 	COMPREPLY=()
 
@@ -109,7 +110,7 @@ _concviz()
 		fi ;;
 	trace)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$trace_opts --" -- "$cur"))
+			COMPREPLY=($(compgen -W "$trace_opts $traceonly_opts --" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -c -- "$cur"))
 		fi ;;

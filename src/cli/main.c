@@ -46,7 +46,10 @@ static const char trace_help[] =
 	"  -o FILE                          write that summary to FILE instead of stdout\n"
 	"  --record FILE [--force]          record the session (the program's output included)\n"
 	"  --hz N                           samples per second, 10..10000 (default 1000)\n"
-	"The program gets CONCVIZ_ORIGIN=http://127.0.0.1:PORT (the embedded origin).\n"
+	"  --no-python                      trace: do not inject the Python task tracer\n"
+	"The program gets CONCVIZ_ORIGIN=http://127.0.0.1:PORT (the embedded origin) and\n"
+	"CONCVIZ_SDK (its tasks through concviz.h; a Python command's asyncio tasks, pool\n"
+	"work items and Pool calls automatically). attach cannot inject: no tasks.\n"
 	"Exit status: the program's (128 + signal when killed); 127 not found, 126 not executable.\n";
 
 /* True when argv holds -h or --help. */

@@ -24,9 +24,11 @@
 enum ev_kind {
 	EV_NONE = 0,
 	EV_LANE_START = 1, /* lane exists from now; arg = pid (0 for a thread of
-	                      concviz), aux = tid (0 when not a traced thread).
-	                      A lane index past the session's lanes adds a lane
-	                      (session_take): lanes may appear mid-run */
+	                      concviz), aux = tid (0 when not a traced thread),
+	                      code = enum lane_kind (session.h) of a lane that
+	                      appears mid-run (0: a worker, or as the session
+	                      has it). A lane index past the session's lanes
+	                      adds a lane (session_take): lanes may appear mid-run */
 	EV_LANE_END = 2,   /* lane finished normally */
 	EV_LANE_CRASH = 3, /* lane died; arg = signal number or exit status */
 	EV_TASK_QUEUED = 4,/* task waits for a slot on this lane (async lanes) */
@@ -108,6 +110,15 @@ enum ev_mark {
 	/* 15..19: the SDK transport (engines/sdk.h) */
 	MARK_SDK_DROPPED = 15, /* events the program dropped so far; arg = count */
 	MARK_SDK_REJECTED = 16,/* malformed records rejected so far; arg = count */
+	MARK_SDK_LATE = 17,    /* records that came after their time was already
+	                          drawn, placed at the newest drawn time; arg =
+	                          count so far, code = the largest move so far, ms
+	                          (at most 65535) */
+	MARK_SDK_OFF = 18,     /* the transport could not be set up (no task
+	                          events from the program); arg = errno */
+	MARK_SDK_PYTHON = 19,  /* the command is Python: code 1 = the Python task
+	                          tracer was injected, 2 = not (--no-python),
+	                          3 = its folder was not found */
 };
 
 /* Why a task failed (EV_TASK_FAIL aux). */

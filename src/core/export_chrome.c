@@ -13,7 +13,8 @@
  * A lost update (race) and each lane's wait in a deadlock cycle add instant
  * events too ("lost update", "deadlock").
  * A failed task adds an instant event ("ph":"i","s":"t") at its end on its
- * lane, and a crashed lane one at its end.
+ * lane, and a crashed lane one at its end; a traced program's own marks
+ * (cvz_mark) are instant events named by the mark (cat "mark").
  *
  * A traced program (mode trace) keeps its own ids: each traced process is
  * a process (pid = its pid, named "comm pid" after its first lane) and each
@@ -30,6 +31,7 @@
 #include "params.h"
 #include "racetally.h"
 #include "stats.h"
+#include "tasklog.h"
 
 #ifndef CV_VERSION
 #define CV_VERSION "dev"
@@ -269,6 +271,27 @@ static void put_sync(FILE *f, const struct session *s, const struct timeline *tl
 	}
 }
 
+/* Write the program's own marks as instant events on their lanes. */
+static void put_marks(FILE *f, const struct session *s, const struct timeline *tl)
+{
+	char name[CV_NAME_MAX + 1];
+	for (size_t l = 0; tasklog_mark_count(tl) && l < tl->nlanes; l++) {
+		const struct lanemark *m;
+		size_t n = tasklog_marks(tl, (uint32_t)l, INT64_MIN, INT64_MAX, &m);
+		for (size_t i = 0; i < n; i++) {
+			fputs_unlocked(",\n{\"name\":", f);
+			stats_json_string(f, tasklog_name(tl, m[i].a, m[i].b, name, sizeof name));
+			fputs_unlocked(",\"cat\":\"mark\",\"ph\":\"i\",\"s\":\"t\"", f);
+			put_ids(f, s, l);
+			fputs_unlocked(",\"ts\":", f);
+			put_us(f, m[i].t);
+			if (m[i].c != CV_NO_TASK)
+				put_task_args(f, s, tl, m[i].c);
+			putc_unlocked('}', f);
+		}
+	}
+}
+
 /* Write the run's parameters as the otherData object. */
 static void put_other(FILE *f, const struct session *s, const struct timeline *tl)
 {
@@ -313,6 +336,7 @@ int export_chrome(FILE *f, const struct session *s, const struct timeline *tl)
 		put_spans(f, s, tl, l);
 	put_failures(f, s, tl);
 	put_sync(f, s, tl);
+	put_marks(f, s, tl);
 	fputs_unlocked("\n],\n\"displayTimeUnit\":\"ms\",\n", f);
 	put_other(f, s, tl);
 	fputs_unlocked("}\n", f);

@@ -162,9 +162,11 @@ static int session_grow_lanes(struct session *s, uint32_t l)
 		return 0;
 	if (l - s->nlanes >= SESSION_MAX_NEW)
 		return -EINVAL;
-	while (s->nlanes <= l)
+	while (s->nlanes <= l) {
 		if (session_add_lane(s, "", LANE_WORKER) < 0)
 			return -ENOMEM;
+		s->lanes[s->nlanes - 1].kind_open = true;
+	}
 	return 0;
 }
 
@@ -217,14 +219,19 @@ int session_take(struct session *s, const struct cv_event *ev)
 {
 	int rc;
 	switch (ev->kind) {
-	case EV_LANE_START:
+	case EV_LANE_START: {
 		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
 			return rc;
+		struct session_lane *l = &s->lanes[ev->lane];
 		if (ev->arg && ev->arg <= UINT32_MAX)
-			s->lanes[ev->lane].pid = (uint32_t)ev->arg;
+			l->pid = (uint32_t)ev->arg;
 		if (ev->aux)
-			s->lanes[ev->lane].tid = ev->aux;
+			l->tid = ev->aux;
+		if (l->kind_open && ev->code <= LANE_MAIN)
+			l->kind = (uint8_t)ev->code;    /* set once, as the lane appears */
+		l->kind_open = false;
 		return 0;
+	}
 	case EV_LANE_NAME: {
 		if ((rc = session_grow_lanes(s, ev->lane)) < 0)
 			return rc;

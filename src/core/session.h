@@ -22,6 +22,8 @@ struct session_lane {
 	uint8_t kind;       /* enum lane_kind */
 	uint32_t pid;       /* process of the lane (procs workers, traced threads), 0 = none */
 	uint32_t tid;       /* traced thread id, 0 = not a traced thread */
+	bool kind_open;     /* added by an event (session_take), not started yet:
+	                       its EV_LANE_START may still give its kind */
 };
 
 #define SESSION_MAX_NEW 4096  /* session_take adds lanes/tasks at most this far past the last */
@@ -67,7 +69,8 @@ int session_set_argv(struct session *s, int argc, char *const *argv);
 
 /* Take what an event says about the session itself, before the timeline
  * sees it: EV_LANE_START of a lane past the known ones adds lanes (named
- * "lane N" until named) and records the lane's pid and tid; EV_LANE_NAME
+ * "lane N" until named) and records the lane's pid, tid and kind (a kind
+ * only for a lane added so, at its first start: a kind never changes); EV_LANE_NAME
  * and EV_TASK_NAME name a lane or a task (adding tasks past the known
  * ones). Both live runs (the runner) and replays call it, so lanes that
  * appear mid-run are part of the recording.

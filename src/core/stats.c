@@ -63,12 +63,17 @@ static void stats_trace(const struct session *s, const struct timeline *tl, stru
 	if (!s->argc)
 		snprintf(out->command, sizeof out->command, "pid %u", s->trace_pid);
 	out->pid = s->trace_pid;
+	out->tasks = s->ntasks;          /* the program's own (the SDK), none by default */
 	stats_count_procs(s, out);
+	out->cpu_s = 0;
 	for (size_t l = 0; l < tl->nlanes; l++) {
+		if (l < s->nlanes && !s->lanes[l].tid)
+			continue;            /* a task's or a loop's lane (the SDK): no thread */
 		uint64_t ns[ST_COUNT];
 		timeline_lane_stats(tl, l, ns);
 		for (int k = 0; k < ST_COUNT; k++)
 			out->state_s[k] += (double)ns[k] / 1e9;
+		out->cpu_s += (double)ns[ST_CPU] / 1e9;
 	}
 	out->sample_hz = tl->trace.hz_n ? (double)tl->trace.hz_sum / tl->trace.hz_n / 1e3 : 0;
 	out->end = tl->trace;
@@ -86,6 +91,7 @@ void stats_summarize(const struct session *s, const struct timeline *tl, struct 
 	out->tasks = s->ntasks ? s->ntasks : (uint32_t)(p->tasks > 0 ? p->tasks : 0);
 	out->done = tl->stats.done;
 	out->failed = tl->stats.failed;
+	out->cancelled = tl->stats.cancelled;
 	out->bytes = tl->stats.bytes;
 	int64_t b = tl->run_begin >= 0 ? tl->run_begin : (tl->stats.t_first > 0 ? tl->stats.t_first : 0);
 	int64_t e = tl->run_end >= 0 ? tl->run_end : tl->now;
@@ -165,6 +171,16 @@ static void stats_format_trace(char *buf, size_t n, const struct cv_summary *m)
 	for (size_t i = 0; i < sizeof shown / sizeof *shown && len > 0 && (size_t)len < n; i++)
 		len += snprintf(buf + len, n - (size_t)len, "%s %s %.0f%%", i ? "," : ";", shown[i].name,
 				all > 0 ? 100 * m->state_s[shown[i].st] / all : 0.0);
+	if (m->tasks && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, "; %u task%s, %u done, %u failed", m->tasks,
+				m->tasks == 1 ? "" : "s", m->done, m->failed);
+	if ((m->end.sdk_dropped || m->end.sdk_rejected) && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, "; SDK: %llu event%s dropped, %llu rejected",
+				(unsigned long long)m->end.sdk_dropped, m->end.sdk_dropped == 1 ? "" : "s",
+				(unsigned long long)m->end.sdk_rejected);
+	if ((m->end.sdk_off || m->end.sdk_python == 3) && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, "; %s", m->end.sdk_off ? "no SDK (no transport)"
+				: "no Python task tracer (not found)");
 	if (end[0] && len > 0 && (size_t)len < n)
 		snprintf(buf + len, n - (size_t)len, "; %s", end);
 }
@@ -245,15 +261,23 @@ static void stats_json_trace(FILE *f, const struct session *s, const struct cv_s
 		m->end.detached ? "true" : "false", m->wall_s, m->cpu_s, m->sample_hz, s->trace_hz,
 		m->threads, m->procs, m->end.signals, m->end.escalated ? "true" : "false",
 		m->end.degraded, m->stall_s, s->cores);
+	stats_json_string(f, s->host);
+	static const char *const python[] = { "null", "\"injected\"", "\"off\"", "\"not found\"" };
+	fprintf(f, ",\"tasks\":%u,\"done\":%u,\"failed\":%u,\"cancelled\":%u,\"sdk\":{\"available\":%s,"
+		"\"python\":%s,\"dropped\":%llu,\"rejected\":%llu,\"late\":%llu,\"late_max_ms\":%u}",
+		m->tasks, m->done, m->failed, m->cancelled,
+		m->end.sdk_off || !s->argc ? "false" : "true", python[m->end.sdk_python & 3],
+		(unsigned long long)m->end.sdk_dropped, (unsigned long long)m->end.sdk_rejected,
+		(unsigned long long)m->end.sdk_late, m->end.sdk_late_ms);
 }
 
 /* Print the summary and per-lane times as one JSON object. */
 void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
 		      const struct cv_summary *m)
 {
-	if (m->mode == MODE_TRACE)
+	if (m->mode == MODE_TRACE) {
 		stats_json_trace(f, s, m);
-	else
+	} else {
 		fprintf(f, "{\"mode\":\"%s\",\"workload\":\"%s\",\"gil\":%s,\"workers\":%d,"
 			"\"tasks\":%u,\"done\":%u,\"failed\":%u,\"bytes\":%llu,"
 			"\"wall_s\":%.6f,\"ideal_s\":%.6f,\"efficiency\":%.4f,\"cpu_s\":%.6f,"
@@ -261,19 +285,22 @@ void stats_print_json(FILE *f, const struct session *s, const struct timeline *t
 			params_mode_name(m->mode), params_workload_name(m->workload), m->gil ? "true" : "false",
 			m->workers, m->tasks, m->done, m->failed, (unsigned long long)m->bytes,
 			m->wall_s, m->ideal_s, m->efficiency, m->cpu_s, m->stall_s, s->cores);
-	stats_json_string(f, s->host);
+		stats_json_string(f, s->host);
+	}
 	fputs(",\"lanes\":[", f);
 	for (size_t l = 0; l < tl->nlanes; l++) {
 		uint64_t ns[ST_COUNT];
 		timeline_lane_stats(tl, l, ns);
 		const struct tl_lane *ln = &tl->lanes[l];
+		static const char *const kinds[] = { "worker", "task", "loop", "main" };
 		uint32_t tid = l < s->nlanes ? s->lanes[l].tid : 0;
+		unsigned kind = l < s->nlanes && s->lanes[l].kind <= LANE_MAIN ? s->lanes[l].kind : 0;
 		fprintf(f, "%s{\"lane\":%zu,\"name\":", l ? "," : "", l);
 		stats_json_string(f, session_lane_name(s, (uint32_t)l));
-		fprintf(f, ",\"pid\":%llu,\"tid\":%u,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
+		fprintf(f, ",\"kind\":\"%s\",\"pid\":%llu,\"tid\":%u,\"busy_s\":%.6f,\"waiting_s\":%.6f,\"lock_wait_s\":%.6f,"
 			"\"idle_s\":%.6f,\"queued_s\":%.6f,\"loop_poll_s\":%.6f,\"loop_callback_s\":%.6f,"
 			"\"ready_s\":%.6f,\"done\":%u,\"failed\":%u,\"crashed\":%s}",
-			(unsigned long long)ln->pid, tid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
+			kinds[kind], (unsigned long long)ln->pid, tid, ns[ST_CPU] / 1e9, ns[ST_IO] / 1e9, ns[ST_LOCK] / 1e9,
 			ns[ST_IDLE] / 1e9, ns[ST_QUEUED] / 1e9, ns[ST_POLL] / 1e9, ns[ST_CALLBACK] / 1e9,
 			ns[ST_READY] / 1e9,
 			ln->done, ln->failed, ln->crashed ? "true" : "false");

@@ -25,19 +25,21 @@ struct cv_summary {
 	int workers;         /* effective pool size (async: in-flight limit) */
 	bool gil;
 	uint32_t tasks, done, failed;
+	uint32_t cancelled;  /* of the failed: cancelled (traced: the program ended first) */
 	uint64_t bytes;
 	double wall_s;       /* first to last event of the run */
 	double ideal_s;
 	double efficiency;   /* ideal / wall, 0 when unknown */
-	double cpu_s;        /* total time running on CPUs */
+	double cpu_s;        /* total time running on CPUs (traced: its threads') */
 	double stall_s;      /* producers' wait on a full ring */
 	/* a traced program (mode trace) */
 	char command[128];   /* the command line, shortened; "pid N" when attached */
 	uint32_t pid;        /* its first process */
 	uint32_t threads, procs; /* lanes (threads) and distinct processes seen */
-	double state_s[ST_COUNT]; /* thread-seconds in each state, over every lane */
+	double state_s[ST_COUNT]; /* thread-seconds in each state, over the threads' lanes
+	                             (not the SDK's task and loop lanes) */
 	double sample_hz;    /* the sampler's mean achieved rate, 0 = unknown */
-	struct tl_trace end; /* how it ended (exited, status, detached) */
+	struct tl_trace end; /* how it ended (exited, status, detached), the SDK's counts */
 	/* race and deadlock workloads (tl->race, tl->deadlock) */
 	bool race;           /* the run reported the race counter */
 	uint64_t race_expected, race_final, race_lost;
@@ -57,12 +59,14 @@ void stats_format_line(char *buf, size_t n, const struct cv_summary *sum);
 
 /* Print the one human line: mode, workload, tasks, failed, wall, ideal,
  * efficiency; for a traced program: command, wall, threads and processes,
- * CPU time, share of time in each state, how it ended. */
+ * CPU time, share of time in each state, the tasks it reported (the SDK)
+ * and the SDK events dropped or rejected, how it ended. */
 void stats_print_line(FILE *f, const struct cv_summary *sum);
 
 /* Print one JSON object: the summary plus per-lane busy / waiting / lock-wait
- * seconds (for a traced program the command, pid, exit status, rate and
- * per-lane pid and tid instead of the job's parameters), and the run's
+ * seconds (for a traced program the command, pid, exit status, rate, the
+ * tasks it reported and the SDK's counts, and per-lane pid and tid instead
+ * of the job's parameters), and the run's
  * findings (findings.h) as "findings". */
 void stats_print_json(FILE *f, const struct session *s, const struct timeline *tl,
 		      const struct cv_summary *sum);

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "locks.h"
 #include "racetally.h"
+#include "tasklog.h"
 #include "timeline.h"
 
 #define TL_MAX_INDEX (1u << 24)  /* lanes and tasks beyond this are malformed */
@@ -56,6 +57,7 @@ void timeline_free(struct timeline *tl)
 	transcript_free(&tl->out);
 	locks_free(tl);
 	racetally_free(tl);
+	tasklog_free(tl);
 	memset(tl, 0, sizeof *tl);
 }
 
@@ -301,6 +303,26 @@ static void trace_mark(struct tl_trace *tr, const struct cv_event *ev, int64_t t
 		if (ev->arg == 1)
 			tr->escalated = true;
 		break;
+	case MARK_SDK_DROPPED:        /* arg = the count so far */
+		if (ev->arg > tr->sdk_dropped)
+			tr->sdk_dropped = ev->arg;
+		break;
+	case MARK_SDK_REJECTED:
+		if (ev->arg > tr->sdk_rejected)
+			tr->sdk_rejected = ev->arg;
+		break;
+	case MARK_SDK_LATE:           /* code = the largest move so far, ms */
+		if (ev->arg > tr->sdk_late)
+			tr->sdk_late = ev->arg;
+		if (ev->code > tr->sdk_late_ms)
+			tr->sdk_late_ms = ev->code;
+		break;
+	case MARK_SDK_OFF:            /* arg = errno */
+		tr->sdk_off = ev->arg ? (uint32_t)ev->arg : 1;
+		break;
+	case MARK_SDK_PYTHON:         /* code: injected, not asked, not found */
+		tr->sdk_python = ev->code <= 3 ? (uint8_t)ev->code : 0;
+		break;
 	default:
 		break;
 	}
@@ -320,6 +342,8 @@ static int apply(struct timeline *tl, struct tl_lane *ln, const struct cv_event 
 			return 0;                       /* lanes are never reused */
 		ln->started = true;
 		ln->pid = ev->arg;
+		if (ev->aux || ev->code)
+			tl->trace.traced = true;        /* a traced thread, or a lane of its SDK */
 		return push_span(tl, ln, t, ST_IDLE, CV_NO_TASK);
 	case EV_LANE_END:
 	case EV_LANE_CRASH:
@@ -384,10 +408,18 @@ static int track(struct timeline *tl, const struct cv_event *ev, int64_t t)
 	case EV_RACE:
 		return racetally_event(tl, ev, t);
 	case EV_MARK:
-		return ev->aux == MARK_DEADLOCK ? locks_event(tl, ev, t) : 0;
+		if (ev->aux == MARK_DEADLOCK)
+			return locks_event(tl, ev, t);
+		tasklog_event(tl, ev, t);             /* out of memory: the Log misses it */
+		return 0;
+	case EV_USER_MARK: case EV_TASK_QUEUED:
+		tasklog_event(tl, ev, t);
+		return 0;
 	case EV_CPU: case EV_IO: case EV_LOCK: case EV_IDLE: case EV_POLL: case EV_CALLBACK:
 	case EV_READY: case EV_TASK_BEGIN: case EV_TASK_END: case EV_TASK_FAIL:
 	case EV_LANE_END: case EV_LANE_CRASH:
+		if (ev->kind == EV_TASK_BEGIN || ev->kind == EV_TASK_END || ev->kind == EV_TASK_FAIL)
+			tasklog_event(tl, ev, t);
 		if (tl->lanes[ev->lane].wait_lock != TL_NO_LOCK)
 			locks_lane_moved(tl, ev->lane);
 		return 0;

@@ -122,9 +122,21 @@ struct tl_trace {
 	uint32_t signals;     /* signals passed on to the program */
 	uint32_t last_signal;
 	bool escalated;       /* SIGKILL after the grace period */
+	/* the program's own task events (the SDK, engines/sdk.h) */
+	bool traced;          /* a traced thread's lane started (EV_LANE_START
+	                         with a tid), or a lane the SDK made (with a
+	                         kind): task events go to the tasklog */
+	uint64_t sdk_dropped; /* events the program dropped (its shard was full) */
+	uint64_t sdk_rejected;/* malformed records concviz refused */
+	uint64_t sdk_late;    /* records placed later than stamped (came too late) */
+	uint32_t sdk_late_ms; /* ... the largest such move, ms */
+	uint32_t sdk_off;     /* the transport could not be set up: errno, 0 = fine */
+	uint8_t sdk_python;   /* a Python command: 1 tracer injected, 2 not asked,
+	                         3 not found (MARK_SDK_PYTHON); 0 = not Python */
 };
 struct locks;      /* locks.h */
 struct lanemarks;  /* lanemarks.h */
+struct tasklog;    /* tasklog.h */
 
 /* What the timeline knows about one task. */
 struct tl_task {
@@ -173,6 +185,8 @@ struct timeline {
 	struct transcript out;   /* a traced program's output (EV_OUTPUT) */
 	struct locks *locks;            /* lock holders and waits (locks.h), or NULL */
 	struct lanemarks *race_marks;   /* lost-update moments (racetally.h), or NULL */
+	struct tasklog *tasklog;        /* a traced program's task events and user
+	                                   marks (tasklog.h), or NULL */
 	struct cv_event recent[TL_RECENT]; /* ring of the newest events */
 	uint64_t nrecent;       /* total ever added to recent */
 };

@@ -104,6 +104,17 @@ tm_child() {
 	done
 }
 
+# tally FILE [PREFIX]: count a checker's output lines ("ok - WHAT", anything
+# else a failure, "FAIL - " stripped) as this test's checks, named PREFIX WHAT.
+tally() {
+	while IFS= read -r _line; do
+		case $_line in
+		"ok - "*) pass "${2:+$2: }${_line#ok - }" ;;
+		*) fail "${2:+$2: }${_line#FAIL - }" ;;
+		esac
+	done <"$1"
+}
+
 # expect NAME STATUS CMD...: run CMD (at most 60 s, output in $E2E_TMP/out
 # and err), pass when it exits STATUS.
 expect() {

@@ -151,7 +151,12 @@ start trace-threads-io trace -- $PY examples/threads_io.py
 wait_for trace-threads-io "$ENDED" 120 && shoot trace-threads-io
 
 start trace-async-io trace -- $PY examples/async_io.py
-wait_for trace-async-io "$ENDED" 120 && shoot trace-async-io
+if wait_for trace-async-io "$ENDED" 120; then
+	shoot trace-async-io
+	# its Log: the program's output and the tasks it reported, by time
+	tm_keys trace-async-io Tab Tab Tab
+	wait_for trace-async-io 'the tasks it reported' 10 && sleep 0.3 && shoot trace-async-io trace-async-log
+fi
 
 start trace-procs-cpu trace -- $PY examples/procs_cpu.py
 wait_for trace-procs-cpu "$ENDED" 120 && shoot trace-procs-cpu

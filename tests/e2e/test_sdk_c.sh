@@ -73,12 +73,7 @@ run_c() {
 # checks SCENARIO ARG...: check_dump.py's lines count as this test's checks.
 checks() {
 	$CHECK "$@" >"$T/check.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) pass "${line#ok - }" ;;
-		*) fail "${line#FAIL - }" ;;
-		esac
-	done <"$T/check.out"
+	tally "$T/check.out"
 }
 
 run_c basic

@@ -25,12 +25,7 @@ LATENCY=100
 # checks SCENARIO ARG...: check_dump.py's lines count as this test's checks.
 checks() {
 	python3 "$S/check_dump.py" "$@" >"$T/check.out" 2>&1
-	while IFS= read -r line; do
-		case $line in
-		"ok - "*) pass "$PYV: ${line#ok - }" ;;
-		*) fail "$PYV: ${line#FAIL - }" ;;
-		esac
-	done <"$T/check.out"
+	tally "$T/check.out" "$PYV"
 }
 
 # run_py NAME PROGRAM ARG...: run the program untraced and traced (its dump

@@ -89,7 +89,7 @@ expect "export csv" 0 "$BIN" export "$T/p.cvz" --format csv -o "$T/p.csv"
 grep -q 'worker' "$T/p.csv" && pass "csv: the worker's spans" || fail "csv: $(head -n 3 "$T/p.csv")"
 expect "record the output" 0 "$BIN" trace --no-ui --record "$T/o.cvz" -- sh -c 'echo recorded-line'
 expect "show the Log of it" 0 "$BIN" show "$T/o.cvz" --view log
-grep -q 'out recorded-line' "$T/out" && pass "the Log view shows the recorded output" || fail "log: $(cat "$T/out")"
+grep -q 'out  recorded-line' "$T/out" && pass "the Log view shows the recorded output" || fail "log: $(cat "$T/out")"
 
 # --- signals -------------------------------------------------------------------------------
 signalled TERM 0.5 "$BIN" trace --no-ui -- sleep 30
@@ -165,7 +165,7 @@ if command -v tmux >/dev/null 2>&1; then
 	check tr "lanes fill: the worker thread" '^ ?worker [0-9]+ '
 	check tr "the end is reported" 'exited 0 *$' 20
 	tm_keys tr Tab Tab Tab
-	check tr "the Log view shows the program's output" 'out from-the-program'
+	check tr "the Log view shows the program's output" 'out  from-the-program'
 	tm_keys tr q
 	check tr "q quits with the program's status" '^EXIT=0'
 	check tr "the terminal is restored" '^TTY=icanon'

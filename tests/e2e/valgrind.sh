@@ -1,9 +1,9 @@
 #!/bin/sh
 # valgrind.sh - a short run of each mode (io, cpu; race and deadlock in the
 # concurrent modes), a traced program, the recording tools, and the SDK's
-# reader and mapping (its test harness, on a C program and on the hostile
-# Python one) under valgrind memcheck: no invalid access and nothing
-# definitely lost.
+# reader and mapping (its test harness, and concviz trace, on a C program
+# and on the hostile Python one) under valgrind memcheck: no invalid access
+# and nothing definitely lost.
 # Usage: BIN=./concviz sh tests/e2e/valgrind.sh   (make valgrind)
 set -u
 BIN=${BIN:-./concviz}
@@ -36,6 +36,10 @@ check "$BIN" export "$tmp/r.cvz" --format chrome -o "$tmp/r.json"
 check "$BIN" export "$tmp/r.cvz" --format csv -o "$tmp/r.csv"
 DUMP=${BUILD:-build}/sdk/sdk_dump
 check "$DUMP" --json "$tmp/c.jsonl" -- "${BUILD:-build}/sdk/cprog" basic
+check "$BIN" trace --json --record "$tmp/c.cvz" -- "${BUILD:-build}/sdk/cprog" basic
+check "$BIN" show "$tmp/c.cvz" --view log --width 100
+check "$BIN" export "$tmp/c.cvz" --format chrome -o "$tmp/c.json"
+check "$BIN" trace --json -- /usr/bin/python3 tests/sdk/py_hostile.py
 export PYTHONPATH=engines/sdk/python
 check "$DUMP" --json "$tmp/h.jsonl" -- /usr/bin/python3 tests/sdk/py_hostile.py
 unset PYTHONPATH

@@ -48,17 +48,19 @@ want "$TMPD/a.cvz $TMPD/dir" concviz stats "$TMPD/"
 never "$TMPD/b.txt" concviz stats "$TMPD/"
 want "$TMPD/a.cvz" concviz run --record "$TMPD/"
 want "$TMPD/b.txt" concviz export x.cvz -o "$TMPD/"
-want "--hz --no-ui --json -o --record" concviz trace -
+want "--hz --no-ui --json -o --record --no-python" concviz trace -
+never "--no-python" concviz attach -
 want "python3" concviz trace --no-ui -- pyth
 want "python3" concviz trace pyth
 want "$TMPD/b.txt" concviz trace -- python3 "$TMPD/"
 want "$TMPD/b.txt" concviz trace --hz 100 python3 "$TMPD/"
 want "1" concviz attach ""
 # every option a subcommand --help names is offered by that subcommand
+# (after a word, or first: the options of trace come before its command)
 for o in $(grep -o -- "--[a-z][a-z-]*" "$TMPD/other" | sort -u); do
 	found=0
 	for c in serve replay export show stats trace attach; do
-		case $(comp concviz $c x --) in *" $o "*) found=1 ;; esac
+		case "$(comp concviz $c x --) $(comp concviz $c --)" in *" $o "*) found=1 ;; esac
 	done
 	[ $found = 1 ] || { echo "FAIL: no subcommand completes $o"; exit 1; }
 done

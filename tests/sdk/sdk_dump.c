@@ -52,7 +52,6 @@ struct dump {
 	FILE *out;
 	uint64_t t0;
 	uint32_t nlanes;
-	uint8_t *kinds;           /* lane kind asked for, by lane */
 	struct dump_thread *threads;
 	size_t nthreads;
 	uint64_t records;
@@ -67,20 +66,13 @@ static void dump_emit(void *ctx, const struct cv_event *ev)
 		d->failed = 1;
 		return;
 	}
-	if (ev->kind == EV_LANE_START && ev->lane < d->s.nlanes && ev->lane < d->nlanes)
-		d->s.lanes[ev->lane].kind = d->kinds[ev->lane];
 	if (d->rec && recorder_write(d->rec, ev, 1) < 0)
 		d->failed = 1;
 }
 
-/* Reserve the next lane index, of kind; -ENOMEM. */
-static long dump_lane(struct dump *d, enum lane_kind kind)
+/* Reserve the next lane index (its kind comes with its EV_LANE_START). */
+static long dump_lane(struct dump *d)
 {
-	uint8_t *k = realloc(d->kinds, d->nlanes + 1);
-	if (!k)
-		return -ENOMEM;
-	d->kinds = k;
-	k[d->nlanes] = (uint8_t)kind;
 	return d->nlanes++;
 }
 
@@ -92,7 +84,7 @@ static long dump_lane_of(void *ctx, uint32_t pid, uint32_t tid)
 		if (d->threads[i].pid == pid && d->threads[i].tid == tid)
 			return d->threads[i].lane;
 	struct dump_thread *p = realloc(d->threads, (d->nthreads + 1) * sizeof *p);
-	long lane = p ? dump_lane(d, LANE_WORKER) : -ENOMEM;
+	long lane = p ? dump_lane(d) : -ENOMEM;
 	if (lane < 0)
 		return lane;
 	d->threads = p;
@@ -114,9 +106,10 @@ static long dump_new_lane(void *ctx, const char *name, enum lane_kind kind, uint
 			  uint32_t tid)
 {
 	(void)name;
+	(void)kind;
 	(void)pid;
 	(void)tid;
-	return dump_lane(ctx, kind);
+	return dump_lane(ctx);
 }
 
 /* sdk_fn: print the record, then map it. */
@@ -264,7 +257,6 @@ int main(int argc, char **argv)
 	sdk_close(sdk);
 	timeline_free(&d.tl);
 	session_free(&d.s);
-	free(d.kinds);
 	free(d.threads);
 	if (d.failed)
 		fprintf(stderr, "sdk_dump: the harness failed (memory or recording)\n");

@@ -327,6 +327,35 @@ int fixture_gil_cpu(struct session *s, struct timeline *tl)
 	return fx_finish(&f, s, tl);
 }
 
+/* Initialise s for a trace of `python3 script` (pid 4242); 0 or -ENOMEM. */
+static int fx_trace_session(struct session *s, char *script)
+{
+	struct cv_params p;
+	char *argv[] = { "python3", script, NULL };
+	params_default(&p);
+	p.mode = MODE_TRACE;
+	p.argv = argv;
+	p.argc = 2;
+	int rc = fx_session(s, &p);
+	if (rc == 0)
+		s->trace_pid = 4242;
+	return rc;
+}
+
+/* End a trace at ms (its main lane, exit 0, the run's end); names go into
+ * s, the events into tl; frees f. */
+static int fx_trace_end(struct fx *f, double ms, struct session *s, struct timeline *tl)
+{
+	fx_ev(f, ms, 0, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(f, ms, 0, CV_NO_TASK, EV_MARK, 0, MARK_PROG_EXIT, 0);
+	fx_ev(f, ms + 0.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	if (!f->err)
+		fx_sort(f);
+	if (!f->err && session_take_many(s, f->ev, f->n) != 0)
+		f->err = -EINVAL;
+	return fx_finish(f, s, tl);
+}
+
 /* Start traced lane l of pid/tid named "comm tid" at ms. */
 static void fx_thread(struct fx *f, double ms, uint32_t l, uint32_t pid, uint32_t tid, const char *comm)
 {
@@ -353,16 +382,9 @@ static void fx_out(struct fx *f, double ms, uint32_t l, int fd, const char *text
  * process on I/O then cpu, output on both streams, exit 0. */
 int fixture_trace(struct session *s, struct timeline *tl)
 {
-	struct cv_params p;
-	char *argv[] = { "python3", "examples/threads_cpu.py", NULL };
-	params_default(&p);
-	p.mode = MODE_TRACE;
-	p.argv = argv;
-	p.argc = 2;
-	int rc = fx_session(s, &p);
+	int rc = fx_trace_session(s, "examples/threads_cpu.py");
 	if (rc)
 		return rc;
-	s->trace_pid = 4242;
 	struct fx f = { 0 };
 	fx_ev(&f, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
 	fx_thread(&f, 0, 0, 4242, 4242, "python3");
@@ -394,14 +416,102 @@ int fixture_trace(struct session *s, struct timeline *tl)
 	fx_out(&f, 290, 0, 1, "20 sums of squares in 0.30 s\n");
 	for (int k = 1; k <= 3; k++)
 		fx_ev(&f, 100 * k, 0, CV_NO_TASK, EV_MARK, 1000, MARK_SAMPLE_HZ, 998000);
-	fx_ev(&f, 300, 0, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
-	fx_ev(&f, 300, 0, CV_NO_TASK, EV_MARK, 0, MARK_PROG_EXIT, 0);
-	fx_ev(&f, 300.5, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
-	if (!f.err)
-		fx_sort(&f);
-	if (!f.err && session_take_many(s, f.ev, f.n) != 0)
-		f.err = -EINVAL;
-	return fx_finish(&f, s, tl);
+	return fx_trace_end(&f, 300, s, tl);
+}
+
+/* Start SDK lane l (kind: LANE_TASK or LANE_LOOP) of pid named name at ms. */
+static void fx_sdk_lane(struct fx *f, double ms, uint32_t l, int kind, uint32_t pid, const char *name)
+{
+	struct cv_event nm[CV_NAME_PIECES_MAX];
+	fx_ev(f, ms, l, CV_NO_TASK, EV_LANE_START, kind, 0, pid);
+	int n = cv_name_pieces(nm, 0, l, CV_NO_TASK, EV_LANE_NAME, name);
+	for (int i = 0; i < n; i++)
+		fx_ev(f, ms, l, CV_NO_TASK, EV_LANE_NAME, nm[i].code, nm[i].aux, nm[i].arg);
+}
+
+/* Write name pieces of kind (a task's name, a mark) at ms on lane l for
+ * task, from byte off of the name on (0: the whole name afresh). */
+static void fx_name_at(struct fx *f, double ms, uint32_t l, uint32_t task, int kind, unsigned off,
+		       const char *name)
+{
+	struct cv_event nm[CV_NAME_PIECES_MAX];
+	int n = cv_name_pieces(nm, 0, l, task, kind, name);
+	for (int i = 0; i < n; i++)
+		fx_ev(f, ms, l, task, kind, (int)(((nm[i].code & ~CV_NAME_LAST) + off) |
+						   (nm[i].code & CV_NAME_LAST)), nm[i].aux, nm[i].arg);
+}
+
+/* Write the pieces of a whole name of kind at ms on lane l for task. */
+static void fx_name(struct fx *f, double ms, uint32_t l, uint32_t task, int kind, const char *name)
+{
+	fx_name_at(f, ms, l, task, kind, 0, name);
+}
+
+/* A traced python3 program that reports its tasks: see fixtures.h. Lanes:
+ * 0 main thread, 1 pool worker, 2 loop, 3..5 Task-1..Task-3; tasks 0..2
+ * the asyncio ones, 3 and 4 the worker's. */
+int fixture_trace_sdk(struct session *s, struct timeline *tl)
+{
+	int rc = fx_trace_session(s, "app.py");
+	if (rc)
+		return rc;
+	struct fx f = { 0 };
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_MARK, 1, MARK_SDK_PYTHON, 0);
+	fx_thread(&f, 0, 0, 4242, 4242, "python3");
+	fx_ev(&f, 0, 0, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_thread(&f, 1, 1, 4242, 4243, "python3");
+	fx_ev(&f, 1, 1, CV_NO_TASK, EV_LOCK_WAIT, 0, 9, 0);
+	/* the loop and its tasks */
+	fx_sdk_lane(&f, 5, 2, LANE_LOOP, 4242, "loop");
+	fx_ev(&f, 5, 2, CV_NO_TASK, EV_CALLBACK, 0, 0, 0);
+	static const char *const names[] = { "Task-1 main", "Task-2 download", "Task-3 download" };
+	for (uint32_t k = 0; k < 3; k++) {
+		fx_sdk_lane(&f, 5 + k, 3 + k, LANE_TASK, 4242, names[k]);
+		fx_name(&f, 5 + k, 3 + k, k, EV_TASK_NAME, names[k]);
+		fx_ev(&f, 5 + k, 3 + k, k, EV_TASK_QUEUED, 0, 0, 0);
+		fx_ev(&f, 10 + k, 3 + k, k, EV_TASK_BEGIN, 0, 0, 0);
+		fx_ev(&f, 10 + k, 3 + k, k, EV_CPU, 0, 0, 0);
+		fx_ev(&f, 10 + k, 2, k, EV_CALLBACK, 0, 0, 0);
+		fx_ev(&f, 11 + k, 3 + k, k, EV_IO, 0, 0, 0);
+	}
+	fx_ev(&f, 14, 2, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	fx_ev(&f, 14, 0, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	fx_ev(&f, 100, 0, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 100, 2, 1, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 100, 4, 1, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 101, 4, 1, EV_TASK_END, 0, 0, 0);
+	fx_ev(&f, 101, 4, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 101, 2, 0, EV_CALLBACK, 0, 0, 0);
+	fx_ev(&f, 101, 3, 0, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 102, 3, 0, EV_IO, 0, 0, 0);
+	fx_ev(&f, 103, 2, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	fx_ev(&f, 103, 0, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	fx_name(&f, 50, 0, CV_NO_TASK, EV_USER_MARK, "phase 2");
+	/* the pool worker's two items: on I/O, the second fails */
+	for (uint32_t k = 0; k < 2; k++) {
+		double t0 = 20 + 80.5 * k;
+		fx_name(&f, t0, 1, 3 + k, EV_TASK_NAME, "fetch_one");
+		fx_ev(&f, t0, 1, 3 + k, EV_TASK_BEGIN, 0, 0, 0);
+		fx_ev(&f, t0, 1, 3 + k, EV_CPU, 0, 0, 0);
+		fx_ev(&f, t0 + 2, 1, 3 + k, EV_IO, 0, 0, 0);
+	}
+	fx_ev(&f, 99, 1, 3, EV_CPU, 0, 0, 0);
+	fx_ev(&f, 100, 1, 3, EV_TASK_END, 0, 0, 0);
+	fx_name_at(&f, 185, 1, 4, EV_TASK_NAME, 9, ": TimeoutError");   /* after "fetch_one" */
+	fx_ev(&f, 185, 1, 4, EV_TASK_FAIL, 0, FAIL_OTHER, 0);
+	fx_ev(&f, 185, 1, CV_NO_TASK, EV_LOCK_WAIT, 0, 9, 0);
+	fx_ev(&f, 150, 0, CV_NO_TASK, EV_MARK, 0, MARK_SDK_DROPPED, 3);
+	fx_ev(&f, 190, 0, CV_NO_TASK, EV_CPU, 0, 0, 0);
+	fx_out(&f, 190, 0, 1, "done\n");
+	fx_ev(&f, 190, 3, 0, EV_TASK_END, 0, 0, 0);
+	fx_ev(&f, 190, 3, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 191, 2, CV_NO_TASK, EV_IDLE, 0, 0, 0);
+	fx_ev(&f, 195, 5, 2, EV_TASK_FAIL, 0, FAIL_CANCELLED, 0);
+	fx_ev(&f, 195, 5, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 195, 2, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	fx_ev(&f, 199, 1, CV_NO_TASK, EV_LANE_END, 0, 0, 0);
+	return fx_trace_end(&f, 200, s, tl);
 }
 
 /* Add lanes "thread 1".."thread n" and ntasks tasks all named name; 0 or

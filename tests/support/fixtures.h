@@ -17,6 +17,12 @@
  *              (ready, cpu, lock wait), a child process `sort` on I/O then
  *              cpu, a fifth thread started after it, output on stdout and
  *              stderr, exit 0 at 300 ms.
+ *  trace_sdk:  a traced `python3 app.py` (pid 4242) that reports its tasks
+ *              (the SDK): its main thread polling and running callbacks,
+ *              a pool worker thread running two fetch_one items (the second
+ *              fails: TimeoutError), the loop lane, three asyncio task
+ *              lanes (Task-3 is cancelled at the end), a mark "phase 2",
+ *              3 events dropped, output, exit 0 at 200 ms.
  *  race:       threads x3, race, 6 tasks: 14 updates lost (marked), 586 of 600.
  *  deadlock:   threads x3, deadlock, 3 tasks: threads 1 and 2 hold L1 and
  *              L2 and wait for each other (cycle at 151 ms, seen at 153 ms,
@@ -35,6 +41,7 @@ int fixture_threads_io(struct session *s, struct timeline *tl);
 int fixture_async_io(struct session *s, struct timeline *tl);
 int fixture_gil_cpu(struct session *s, struct timeline *tl);
 int fixture_trace(struct session *s, struct timeline *tl);
+int fixture_trace_sdk(struct session *s, struct timeline *tl);
 int fixture_race(struct session *s, struct timeline *tl);
 int fixture_deadlock(struct session *s, struct timeline *tl);
 

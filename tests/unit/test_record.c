@@ -713,9 +713,9 @@ static void test_codec(void **state)
 }
 
 /* Lanes and tasks that appear mid-run (a traced program's threads, a
- * program's own tasks) are part of the recording: their starts, pids, tids
- * and names come back from the file; a lane far past the known ones is
- * refused as corrupt. */
+ * program's own tasks) are part of the recording: their starts, pids, tids,
+ * kinds and names come back from the file; a lane far past the known ones
+ * is refused as corrupt. */
 static void test_midrun_lanes(void **state)
 {
 	(void)state;
@@ -738,6 +738,13 @@ static void test_midrun_lanes(void **state)
 	ev[n++] = (struct cv_event){ t0 + 30, 0, 1, 0, EV_CPU, 0, 0 };
 	ev[n++] = (struct cv_event){ t0 + 50, 0, 1, 0, EV_TASK_END, 0, 0 };
 	ev[n++] = (struct cv_event){ t0 + 60, 0, 1, CV_NO_TASK, EV_LANE_END, 0, 0 };
+	/* kinds come with the starts of lanes that appear (once: a later start,
+	 * or a start of a lane the header knows, changes no kind), whichever
+	 * start comes first */
+	ev[n++] = (struct cv_event){ t0 + 61, 4242, 3, CV_NO_TASK, EV_LANE_START, LANE_LOOP, 0 };
+	ev[n++] = (struct cv_event){ t0 + 62, 4242, 2, CV_NO_TASK, EV_LANE_START, LANE_TASK, 0 };
+	ev[n++] = (struct cv_event){ t0 + 63, 4242, 3, CV_NO_TASK, EV_LANE_START, LANE_TASK, 0 };
+	ev[n++] = (struct cv_event){ t0 + 64, 0, 0, CV_NO_TASK, EV_LANE_START, LANE_LOOP, 0 };
 	const char *path = tmp_path("midrun.cvz");
 	record_file(path, &s, ev, (size_t)n, NULL, 0);
 	struct timeline tl;
@@ -748,7 +755,11 @@ static void test_midrun_lanes(void **state)
 	assert_string_equal(r.argv[2], "print(1)");
 	assert_int_equal(r.trace_pid, 4242);
 	assert_int_equal(r.trace_hz, 1000);
-	assert_int_equal(r.nlanes, 2);
+	assert_int_equal(r.nlanes, 4);
+	assert_int_equal(r.lanes[0].kind, s.lanes[0].kind);
+	assert_int_equal(r.lanes[1].kind, LANE_WORKER);
+	assert_int_equal(r.lanes[2].kind, LANE_TASK);
+	assert_int_equal(r.lanes[3].kind, LANE_LOOP);
 	assert_int_equal(r.lanes[1].pid, 4242);
 	assert_int_equal(r.lanes[1].tid, 4243);
 	assert_string_equal(r.lanes[1].name, "worker-with-a-long-name 4243");

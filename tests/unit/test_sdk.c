@@ -570,11 +570,52 @@ static void test_directory(void **state)
 	assert_null(s);
 }
 
+/* The directories a killed concviz left (named after its pid, which is no
+ * longer running) are removed by the next one; a running concviz's, a
+ * file, and a name of another form are left alone. */
+static void test_stale(void **state)
+{
+	(void)state;
+	char base[] = "/tmp/cvz-sdk-test.XXXXXX", path[4200];
+	assert_non_null(mkdtemp(base));
+	pid_t dead = fork();
+	if (dead == 0)
+		_exit(0);
+	assert_true(dead > 0);
+	waitpid(dead, NULL, 0);                                 /* its pid runs nothing now */
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.abcdef", base, (int)dead);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.abcdef/%d.%d", base, (int)dead, (int)dead, (int)dead);
+	close(open(path, O_WRONLY | O_CREAT, 0600));
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.ghijkl", base, (int)getpid());
+	assert_int_equal(mkdir(path, 0700), 0);                 /* a running one's */
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.file", base, (int)dead);
+	close(open(path, O_WRONLY | O_CREAT, 0600));            /* not a directory */
+	snprintf(path, sizeof path, "%s/concviz-sdk.other", base);
+	assert_int_equal(mkdir(path, 0700), 0);                 /* not of the form */
+	struct sdk *s;
+	assert_int_equal(sdk_open(&s, base), 0);
+	struct stat st;
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.abcdef", base, (int)dead);
+	assert_int_not_equal(stat(path, &st), 0);
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.ghijkl", base, (int)getpid());
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.file", base, (int)dead);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof path, "%s/concviz-sdk.other", base);
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/concviz-sdk.%d.", base, (int)getpid());
+	assert_int_equal(strncmp(sdk_dir(s), path, strlen(path)), 0);
+	sdk_close(s);
+	assert_int_equal(rmdir(base), 0);
+}
+
 /* Run the transport tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_untraced, setup, teardown),
+		cmocka_unit_test(test_stale),
 		cmocka_unit_test_setup_teardown(test_calls, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drops, setup, teardown),

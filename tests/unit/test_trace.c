@@ -5,7 +5,11 @@
  * state on its worker's lane, with the thread's name, pid and tid; output
  * is captured; an orphan is seen and reaped; hundreds of short threads are
  * seen; a program that ignores SIGTERM is killed after the grace period;
- * an attached process is left running; a missing command fails to start.
+ * an attached process is left running; a missing command fails to start;
+ * a program that reports its tasks (concviz.h; tests/trace/tasks.c) has
+ * them on its threads' lanes, each phase in its state, its explicit state
+ * drawn instead of the sampled one, its mark, and the task it exited in
+ * cancelled.
  *
  * Timing tolerances hold on a loaded 2-core machine (the phases are 300 ms,
  * a misclassified phase is off by all of it); every wait is bounded.
@@ -23,6 +27,7 @@
 #include <unistd.h>
 #include "clock.h"
 #include "runner.h"
+#include "tasklog.h"
 #include "tracer.h"
 
 #ifndef TRACE_HELPERS
@@ -240,6 +245,67 @@ static void test_not_found(void **state)
 	assert_non_null(strstr(err, "command not found"));
 }
 
+/* Return the index of the task named name, or -1. */
+static long task_named(const struct runner *r, const char *name)
+{
+	for (uint32_t i = 0; i < r->session.ntasks; i++)
+		if (!strcmp(session_task_name(&r->session, i), name))
+			return i;
+	return -1;
+}
+
+/* The ns task t spent in each state on lane l. */
+static void task_ns(const struct runner *r, long t, size_t l, uint64_t ns[ST_COUNT])
+{
+	memset(ns, 0, ST_COUNT * sizeof *ns);
+	const struct tl_lane *ln = &r->tl.lanes[l];
+	for (size_t i = 0; i < ln->n; i++)
+		if (ln->spans[i].task == (uint32_t)t)
+			ns[ln->spans[i].state] += (uint64_t)(timeline_span_end(&r->tl, l, i) - ln->spans[i].t0);
+}
+
+/* The SDK's ground truth: tasks on the lanes of the threads that ran them,
+ * each in the state it was in (a nap idle, CPU work running, CPU work the
+ * program declared as I/O drawn as I/O), the mark, the task left open
+ * cancelled. */
+static void test_sdk(void **state)
+{
+	(void)state;
+	struct runner r;
+	char *argv[] = { TRACE_HELPERS "/tasks", NULL };
+	start(&r, argv, false);
+	drain(&r, 30);
+	assert_int_equal(r.session.ntasks, 7);
+	assert_int_equal(r.tl.stats.done, 6);
+	assert_int_equal(r.tl.stats.cancelled, 1);
+	assert_true(r.tl.trace.sdk_dropped == 0 && r.tl.trace.sdk_rejected == 0);
+	long s = lane_named(&r, "sleeper "), c = lane_named(&r, "cruncher "), m = lane_named(&r, "tasks ");
+	assert_true(s >= 0 && c >= 0 && m >= 0);
+	static const struct { const char *task; int st; double secs; } want[] = {
+		{ "nap", ST_IDLE, PHASE_S },       { "declared io", ST_IO, PHASE_S },
+		{ "crunch 0", ST_CPU, PHASE_S / 3 }, { "crunch 2", ST_CPU, PHASE_S / 3 },
+		{ "main work", ST_CPU, PHASE_S },
+	};
+	long lanes[] = { s, s, c, c, m };      /* the threads that ran them */
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		long t = task_named(&r, want[i].task);
+		assert_true(t >= 0);
+		assert_int_equal(r.tl.tasks[t].lane, lanes[i]);
+		assert_int_equal(r.tl.tasks[t].state, TASK_DONE);
+		uint64_t ns[ST_COUNT];
+		task_ns(&r, t, (size_t)lanes[i], ns);
+		near(want[i].task, ns[want[i].st] / 1e9, want[i].secs);
+	}
+	uint64_t ns[ST_COUNT];
+	task_ns(&r, task_named(&r, "declared io"), (size_t)s, ns);
+	assert_true(ns[ST_CPU] < 20000000);          /* its running is not drawn */
+	assert_int_equal(tasklog_mark_count(&r.tl), 1);
+	long open = task_named(&r, "left open");
+	assert_true(open >= 0 && r.tl.tasks[open].state == TASK_FAILED &&
+		    r.tl.tasks[open].reason == FAIL_CANCELLED);
+	runner_free(&r);
+}
+
 /* Stop the shared origin after the tests. */
 static int teardown(void **state)
 {
@@ -254,7 +320,7 @@ int main(void)
 		cmocka_unit_test(test_phases),     cmocka_unit_test(test_output),
 		cmocka_unit_test(test_orphan),     cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_escalation), cmocka_unit_test(test_attach),
-		cmocka_unit_test(test_not_found),
+		cmocka_unit_test(test_not_found),  cmocka_unit_test(test_sdk),
 	};
 	return cmocka_run_group_tests(tests, NULL, teardown);
 }

@@ -2,7 +2,8 @@
  * test_tracer.c - the tracer's pure parts: the /proc parsers (real lines
  * and broken ones), the system call table, placing a thread's states in
  * time from synthetic counters (totals exact, order ready -> cpu -> blocked,
- * debts carried), and the transcript of a program's output.
+ * debts carried, a run placed at the instant the program said it ran), and
+ * the transcript of a program's output.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -151,7 +152,7 @@ static void test_fill_blocking(void **state)
 	uint64_t t = 1000;
 	for (int i = 0; i < 100; i++) {          /* 0.1 ms ready, 0.3 ms cpu per ms */
 		tstate_observe(&st, 300000, 100000);
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		assert_true(n <= 3);
 		if (i == 0) {
 			assert_int_equal(n, 3);
@@ -190,7 +191,7 @@ static void test_fill_ticks(void **state)
 	uint64_t t = 1000;
 	for (int i = 1; i <= 40; i++) {          /* 40 ms on a CPU, counted every 4 ms */
 		tstate_observe(&st, i % 4 == 0 ? 4 * MS : 0, 0);
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		assert_true(n <= 1);
 		totals(ev, n, &tl, ns);
 		t += MS;
@@ -202,7 +203,7 @@ static void test_fill_ticks(void **state)
 	st.blocked = EV_LOCK_WAIT;
 	st.blocked_aux = 77;
 	for (int i = 0; i < 10; i++) {
-		int n = tstate_fill(&st, t, t + MS, 0, ev);
+		int n = tstate_fill(&st, t, t + MS, 0, 0, ev);
 		for (int k = 0; k < n; k++)
 			if (ev[k].kind == EV_LOCK_WAIT)
 				assert_int_equal(ev[k].aux, 77);
@@ -215,6 +216,40 @@ static void test_fill_ticks(void **state)
 	assert_int_equal(ns[ST_LOCK], 7 * MS);
 	assert_int_equal(st.shown, EV_LOCK_WAIT);
 	timeline_free(&tl);
+}
+
+/* A thread on I/O that woke, ran 0.2 ms and said so (an SDK record) at
+ * 0.7 ms into the interval, then blocked again: its run is placed to end
+ * at that instant, not at the interval's start; without the instant, at
+ * the start; a thread that was running keeps its drawn-ahead run. */
+static void test_fill_anchor(void **state)
+{
+	(void)state;
+	struct tstate st;
+	struct cv_event ev[3];
+	tstate_init(&st);
+	st.blocked = EV_IO;
+	assert_int_equal(tstate_fill(&st, 0, MS, 0, 0, ev), 1);      /* I/O from 0 */
+	tstate_observe(&st, MS / 5, 0);
+	assert_int_equal(tstate_fill(&st, MS, 2 * MS, 0, MS + 7 * MS / 10, ev), 2);
+	assert_int_equal(ev[0].kind, EV_CPU);
+	assert_int_equal(ev[0].t, MS + MS / 2);                       /* 0.2 ms before 0.7 */
+	assert_int_equal(ev[1].kind, EV_IO);
+	assert_int_equal(ev[1].t, MS + 7 * MS / 10);
+	tstate_observe(&st, MS / 5, 0);                               /* the same, no instant */
+	assert_int_equal(tstate_fill(&st, 2 * MS, 3 * MS, 0, 0, ev), 2);
+	assert_int_equal(ev[0].t, 2 * MS);
+	assert_int_equal(ev[1].t, 2 * MS + MS / 5);
+	tstate_observe(&st, MS / 5, 0);                               /* an instant too early to hold it */
+	assert_int_equal(tstate_fill(&st, 3 * MS, 4 * MS, 0, 3 * MS + MS / 10, ev), 2);
+	assert_int_equal(ev[0].t, 3 * MS);
+	st.runnable = true;                                            /* running: drawn ahead */
+	assert_int_equal(tstate_fill(&st, 4 * MS, 5 * MS, 0, 0, ev), 1);
+	st.runnable = false;
+	tstate_observe(&st, MS, 0);
+	assert_int_equal(tstate_fill(&st, 5 * MS, 6 * MS, 0, 5 * MS + MS / 2, ev), 1);
+	assert_int_equal(ev[0].kind, EV_IO);
+	assert_int_equal(ev[0].t, 5 * MS);                           /* not held back to the instant */
 }
 
 /* Output: lines per fd, partial lines joined, long lines split, control
@@ -261,26 +296,31 @@ static void test_transcript(void **state)
 	transcript_free(&tr);
 }
 
-/* The hooks other event sources use: an extra lane (named, in a process)
- * takes the next index after the threads' and is found by no tid. */
+/* The hooks other event sources use: an extra lane (named, in a process,
+ * a thread's when it has a tid) takes the next index after the threads'
+ * and is not sampled. */
 static void test_extra_lane(void **state)
 {
 	(void)state;
 	static struct tracer tr;          /* big: not on the stack */
 	memset(&tr, 0, sizeof tr);
 	tr.next_lane = 3;
-	assert_int_equal(tscan_extra_lane(&tr, 4242, "asyncio task fetch", 77), 3);
-	assert_int_equal(tscan_extra_lane(&tr, 4242, "task 2", 78), 4);
+	assert_int_equal(tscan_extra_lane(&tr, 4242, 0, "asyncio task fetch", 77), 3);
+	assert_int_equal(tscan_extra_lane(&tr, 4242, 4250, "thread 4250", 78), 4);
 	assert_int_equal(tscan_lane_of(&tr, 4242), -1);
+	assert_int_equal(tscan_lane_of(&tr, 4250), -1);   /* not sampled */
 	struct cv_params p;
 	params_default(&p);
 	struct session s;
 	assert_int_equal(session_init(&s, &p), 0);
-	assert_int_equal(session_take_many(&s, tr.batch, tr.nbatch), 0);
+	for (size_t i = 0; i < tr.nbatch; i++)
+		assert_int_equal(session_take(&s, &tr.batch[i].ev), 0);
 	assert_int_equal(s.nlanes, 5);
 	assert_string_equal(s.lanes[3].name, "asyncio task fetch");
 	assert_int_equal(s.lanes[3].pid, 4242);
-	assert_string_equal(s.lanes[4].name, "task 2");
+	assert_int_equal(s.lanes[3].tid, 0);
+	assert_string_equal(s.lanes[4].name, "thread 4250");
+	assert_int_equal(s.lanes[4].tid, 4250);
 	session_free(&s);
 	free(tr.batch);
 	free(tr.sort_tmp);
@@ -292,7 +332,8 @@ int main(void)
 		cmocka_unit_test(test_schedstat),     cmocka_unit_test(test_syscall),
 		cmocka_unit_test(test_stat),          cmocka_unit_test(test_lists),
 		cmocka_unit_test(test_sys),           cmocka_unit_test(test_fill_blocking),
-		cmocka_unit_test(test_fill_ticks),    cmocka_unit_test(test_transcript),
+		cmocka_unit_test(test_fill_ticks),    cmocka_unit_test(test_fill_anchor),
+		cmocka_unit_test(test_transcript),
 		cmocka_unit_test(test_extra_lane),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

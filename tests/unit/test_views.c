@@ -25,7 +25,7 @@
 
 #define GOLDEN_DIR "tests/golden"
 
-enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_TRACE, FX_RACE, FX_DEADLOCK };
+enum fx_id { FX_THREADS_IO, FX_ASYNC_IO, FX_GIL_CPU, FX_TRACE, FX_RACE, FX_DEADLOCK, FX_TRACE_SDK };
 
 struct scene {
 	struct session s;
@@ -69,6 +69,7 @@ static void scene_init(struct scene *sc, enum fx_id id)
 	int rc = id == FX_THREADS_IO ? fixture_threads_io(&sc->s, &sc->tl)
 		 : id == FX_ASYNC_IO ? fixture_async_io(&sc->s, &sc->tl)
 		 : id == FX_TRACE ? fixture_trace(&sc->s, &sc->tl)
+		 : id == FX_TRACE_SDK ? fixture_trace_sdk(&sc->s, &sc->tl)
 		 : id == FX_RACE ? fixture_race(&sc->s, &sc->tl)
 		 : id == FX_DEADLOCK ? fixture_deadlock(&sc->s, &sc->tl)
 				     : fixture_gil_cpu(&sc->s, &sc->tl);
@@ -870,8 +871,8 @@ static void test_trace(void **state)
 	golden("gantt_trace", 80, 24, t);
 	free(t);
 	t = render(&sc, VIEW_LOG, 80, 24, true);
-	assert_non_null(strstr(t, "out started 3 workers"));
-	assert_non_null(strstr(t, "err warning: slow disk"));
+	assert_non_null(strstr(t, "out  started 3 workers"));
+	assert_non_null(strstr(t, "err  warning: slow disk"));
 	assert_true(row_of(t, "started 3 workers") < row_of(t, "sums of squares"));
 	golden("log_trace", 80, 24, t);
 	free(t);
@@ -886,6 +887,69 @@ static void test_trace(void **state)
 	scene_free(&sc);
 }
 
+/* A traced program that reports its tasks: threads, then the loop, then
+ * the task lanes, each process together; the mark drawn and named; the
+ * header counts the tasks and the dropped events; the Log merges output and
+ * task events by time; the summary and JSON count the tasks; goldens. */
+static void test_trace_sdk(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_TRACE_SDK);
+	sc.ctx.runs = NULL;
+	sc.ctx.nruns = 0;
+	char *t = render(&sc, VIEW_GANTT, 120, 20, true);
+	assert_true(row_of(t, "python3 4242") < row_of(t, "python3 4243"));
+	int loop = row_of(t, "\n loop ") + 1;          /* the lane, not the "Event loop" tab */
+	assert_true(row_of(t, "python3 4243") < loop);
+	assert_true(loop < row_of(t, "Task-1 main"));
+	assert_true(row_of(t, "Task-1 main") < row_of(t, "Task-3 download"));
+	assert_non_null(strstr(t, "tasks 5/5 failed 2"));
+	assert_non_null(strstr(t, "tasks 5/5 failed 2  SDK: 3 dropped"));
+	assert_non_null(strstr(t, "\u25c6 mark"));                 /* in the legend */
+	char ln[512];
+	assert_non_null(strstr(line_of(t, row_of(t, "python3 4242"), ln, sizeof ln), "\u25c6"));
+	golden("gantt_trace_sdk", 120, 20, t);
+	free(t);
+	char buf[256];                  /* the mark's cell says its name */
+	sc.vs.span_ns = 2000000;
+	assert_true(view_detail(&sc.ctx, 0, 50000000, buf, sizeof buf));
+	assert_non_null(strstr(buf, "mark: phase 2"));
+	assert_true(view_detail(&sc.ctx, 1, 50000000, buf, sizeof buf));   /* a sampled wait, of a task */
+	assert_non_null(strstr(buf, "fetch_one"));
+	t = render(&sc, VIEW_LOG, 100, 30, true);
+	assert_true(row_of(t, "task queued      Task-1 main") < row_of(t, "task task-begin  fetch_one"));
+	assert_true(row_of(t, "mark phase 2  (python3 4242)") < row_of(t, "task task-end    Task-2 download"));
+	assert_non_null(strstr(t, "task task-fail   fetch_one: TimeoutError  (python3 4243)  FAILED error"));
+	assert_non_null(strstr(t, "task task-fail   Task-3 download  FAILED cancelled"));
+	assert_non_null(strstr(t, "sdk  3 events dropped so far"));
+	assert_true(row_of(t, "out  done") < row_of(t, "Task-3 download  FAILED cancelled"));
+	golden("log_trace_sdk", 100, 30, t);
+	free(t);
+	struct cv_summary sum;
+	stats_summarize(&sc.s, &sc.tl, &sum);
+	assert_int_equal(sum.tasks, 5);
+	assert_int_equal(sum.done, 3);
+	assert_int_equal(sum.failed, 2);
+	assert_int_equal(sum.cancelled, 1);
+	assert_int_equal(sum.threads, 2);         /* task and loop lanes are no threads */
+	char line[512];
+	stats_format_line(line, sizeof line, &sum);
+	assert_non_null(strstr(line, "2 threads in 1 process"));
+	assert_non_null(strstr(line, "; 5 tasks, 3 done, 2 failed; SDK: 3 events dropped, 0 rejected"));
+	char *js = NULL;
+	size_t jn = 0;
+	FILE *f = open_memstream(&js, &jn);
+	stats_print_json(f, &sc.s, &sc.tl, &sum);
+	fclose(f);
+	assert_non_null(strstr(js, "\"tasks\":5,\"done\":3,\"failed\":2,\"cancelled\":1,\"sdk\":{"
+			       "\"available\":true,\"python\":\"injected\",\"dropped\":3,"));
+	assert_non_null(strstr(js, "\"name\":\"loop\",\"kind\":\"loop\""));
+	assert_non_null(strstr(js, "\"name\":\"Task-2 download\",\"kind\":\"task\""));
+	free(js);
+	scene_free(&sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -897,7 +961,7 @@ int main(void)
 		cmocka_unit_test(test_ascii),            cmocka_unit_test(test_hit_detail),
 		cmocka_unit_test(test_zoom_pan),         cmocka_unit_test(test_live_header),
 		cmocka_unit_test(test_many_lanes),       cmocka_unit_test(test_names),
-		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace),            cmocka_unit_test(test_trace_sdk),
 		cmocka_unit_test(test_findings_view),    cmocka_unit_test(test_findings_show),
 		cmocka_unit_test(test_compare_findings),
 	};
