@@ -131,7 +131,7 @@ if [ -z "$PY" ]; then
 else
 	expect "examples/threads_cpu.py" 0 "$BIN" trace --json -- "$PY" examples/threads_cpu.py
 	json_check "threads + GIL: each worker waits for the lock longer than it runs; one runs at a time" \
-		"len(L)>=6 and all(l['lock_wait_s']>l['busy_s'] for l in L[1:6]) and sum(l['busy_s'] for l in L[1:])<=1.3*d['wall_s']"
+		"len(L)>=6 and all(l['lock_wait_s']>l['busy_s'] for l in L[1:6]) and sum(l['busy_s'] for l in L[1:])<=1.6*d['wall_s']"
 	expect "examples/procs_cpu.py (recorded)" 0 "$BIN" trace --no-ui --record "$T/procs.cvz" -- "$PY" examples/procs_cpu.py
 	"$BIN" export "$T/procs.cvz" --format csv | python3 -c '
 import csv, sys
