@@ -419,8 +419,12 @@ static __attribute__((unused)) void cvz__put(unsigned kind, uint64_t task, unsig
 	{
 		uint64_t h = me->head;
 		if (h - me->tail >= CVZ_WIRE_COUNT) {
-			me->tail = __atomic_load_n((uint64_t *)(me->shard + CVZ_WIRE_OFF_TAIL),
-						   __ATOMIC_ACQUIRE);
+			/* concviz writes the tail with pwrite, which may be caught
+			 * mid-way: take it when two loads agree and it is in range */
+			const uint64_t *tp = (const uint64_t *)(me->shard + CVZ_WIRE_OFF_TAIL);
+			uint64_t t = __atomic_load_n(tp, __ATOMIC_ACQUIRE);
+			if (t == __atomic_load_n(tp, __ATOMIC_ACQUIRE) && t - me->tail <= h - me->tail)
+				me->tail = t;
 			if (h - me->tail >= CVZ_WIRE_COUNT) {
 				cvz__drop(me);      /* concviz is behind: never block */
 				goto out;

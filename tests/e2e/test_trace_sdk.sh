@@ -10,7 +10,8 @@
 # >= 2 worker processes, each download waiting the origin's latency, and
 # the findings of the built-in models; failures carry the exception's type,
 # a fork and an exit mid-task are followed, garbage in the transport is
-# rejected and counted, --no-python gives threads only, CPU-bound threads
+# rejected and counted, a stream written as fast as Python can is read with
+# nothing rejected, --no-python gives threads only, CPU-bound threads
 # are gil-bound; the Log of a recording names the tasks; and the live UI of
 # a traced asyncio program, and the replay of its recording, show its task
 # lanes. Debian's python3 (with
@@ -126,6 +127,23 @@ planted=$(sed -n 's/^planted \([0-9]*\) rejects$/\1/p' "$T/hostile.out")
 	fail "hostile run: exit $_rc, $(head -c 300 "$T/hostile.out")"
 "$BIN" export "$T/hostile.cvz" --format csv -o "$T/hostile.csv" 2>/dev/null
 checks py-hostile "$T/hostile" "${planted:-0}"
+# a stream as fast as the writer goes: concviz reads its head ~2,000 times
+# while it is being stored, and never sees it go back (nothing rejected)
+(cd "$T" && timeout -k 5 120 "$BIN" trace --no-ui --json -o "$T/stream.json" -- \
+	"$PY" "$S/py_stream.py" >"$T/stream.out" 2>&1)
+_rc=$?
+streamed=$(sed -n 's/^\([0-9]*\) records$/\1/p' "$T/stream.out")
+python3 -c '
+import json, sys
+s, k = json.load(open(sys.argv[1])), None
+k = s["sdk"]
+print("%s - a stream of %s records: its task read (%d, %d done), %d dropped, %d rejected"
+      % ("ok" if k["rejected"] == 0 and (s["tasks"], s["done"]) == (1, 1) else "FAIL",
+         sys.argv[2], s["tasks"], s["done"], k["dropped"], k["rejected"]))' "$T/stream.json" "$streamed" \
+	>"$T/stream.check" 2>&1
+[ "$_rc" -eq 0 ] && [ -n "$streamed" ] ||
+	echo "FAIL - stream run: exit $_rc, $(head -c 300 "$T/stream.out")" >>"$T/stream.check"
+tally "$T/stream.check"
 
 # --- the live UI of a traced asyncio program -------------------------------------------
 if "$PY" -c 'import aiohttp' 2>/dev/null; then

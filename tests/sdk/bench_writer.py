@@ -39,7 +39,7 @@ if os.environ.get("CONCVIZ_SDK"):
     sh = W._attach()
 
     def drain():
-        W._U64.pack_into(sh.mm, W.OFF_TAIL, sh.head)
+        sh.words[W.Q_TAIL] = sh.head
 
     def puts():
         for _ in range(N // 4):

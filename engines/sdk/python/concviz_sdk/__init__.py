@@ -91,7 +91,8 @@ def install():
     """Start tracing when CONCVIZ_SDK names a directory; True when started."""
     global _installed, _directory
     directory = os.environ.get("CONCVIZ_SDK", "")
-    if _installed or not os.path.isabs(directory) or not os.path.isdir(directory):
+    if (_installed or not os.path.isabs(directory) or not os.path.isdir(directory)
+            or sys.byteorder != "little"):     # the wire format's words, stored natively
         return False
     _directory = directory
     _HOOKS.update(_ALL_HOOKS)

@@ -4,9 +4,14 @@ The layout is concviz.h's ("Wire format"): a 256-byte header, then 4096
 records of 128 bytes. A thread's first event creates "<pid>.<tid>" in the
 CONCVIZ_SDK directory (O_EXCL decides; ".<k>" is appended when the name is
 taken) and maps it shared. Writing a record is one struct.pack_into of the
-record, then one of the head index after it: a thread is the only writer of
-its shard, so no atomic read-modify-write is needed (Python has none); x86
-keeps the two stores in order and concviz checks every record anyway.
+record, then one store of the head index after it: a thread is the only
+writer of its shard, so no atomic read-modify-write is needed (Python has
+none); x86 keeps the two stores in order and concviz checks every record
+anyway. The words concviz reads while we write them (the magic, the head,
+the dropped count) and the tail it writes are stored and loaded through a
+memoryview of 64-bit items, one aligned 8-byte access each: struct.pack_into
+zeroes its field and then writes it byte by byte, so concviz could read a
+head of 0 (behind its tail: the shard refused) or half a magic.
 
 A full shard counts a dropped event instead of waiting. A call made while
 another is writing on the same thread (a Python signal handler that runs
@@ -36,6 +41,7 @@ SIZE = HEADER + COUNT * RECORD
 OFF_HEAD = 64
 OFF_DROPPED = 72
 OFF_TAIL = 128
+Q_MAGIC, Q_HEAD, Q_DROPPED, Q_TAIL = 0, OFF_HEAD // 8, OFF_DROPPED // 8, OFF_TAIL // 8
 CLOCK = 1                       # CLOCK_MONOTONIC, which time.monotonic_ns reads
 PRODUCER = 2                    # Python
 
@@ -44,7 +50,6 @@ BEGIN, END, FAIL, CANCEL, STATE, MARK = 1, 2, 3, 4, 5, 6
 SPAWN, RUN, WAIT, LOOP_POLL, LOOP_RUN, LOOP_STOP = 7, 8, 9, 10, 11, 12
 
 _REC = struct.Struct("<QQIBBBB104s")
-_U64 = struct.Struct("<Q")
 _HDR = struct.Struct("<IIIIIIIIQ")  # version .. producer, created (offset 8)
 assert _REC.size == RECORD
 
@@ -58,7 +63,7 @@ _retired = []                   # mappings of threads that ended, to unmap later
 class Shard:
     """One thread's shard: the mapping and the producer's indices."""
 
-    __slots__ = ("mm", "head", "tail", "busy", "dropped")
+    __slots__ = ("mm", "words", "head", "tail", "busy", "dropped")
 
     def __init__(self, pid, tid):
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
@@ -81,9 +86,10 @@ class Shard:
             raise
         finally:
             os.close(fd)
+        self.words = memoryview(self.mm).cast("Q")   # the 8-byte words, one store each
         _HDR.pack_into(self.mm, 8, VERSION, HEADER, RECORD, COUNT, pid, tid, CLOCK,
                        PRODUCER, monotonic_ns())
-        _U64.pack_into(self.mm, 0, MAGIC)    # last: the shard is complete
+        self.words[Q_MAGIC] = MAGIC          # last: the shard is complete
         self.head = self.tail = self.dropped = 0
         self.busy = False
 
@@ -92,6 +98,7 @@ class Shard:
         # alive a little longer after join() returned (Python 3.12 warns
         # about a fork() in that moment); the next thread to start unmaps it.
         try:
+            self.words.release()            # mm cannot close while it is exported
             _retired.append(self.mm)
         except Exception:       # never made, or the interpreter is ending
             pass
@@ -99,7 +106,7 @@ class Shard:
     def drop(self):
         """Count one event that could not be written."""
         self.dropped += 1
-        _U64.pack_into(self.mm, OFF_DROPPED, self.dropped)
+        self.words[Q_DROPPED] = self.dropped
 
 
 def setup(directory):
@@ -146,8 +153,7 @@ def _attach():
     return sh
 
 
-def put(kind, task=0, state=0, name=b"", _pack=_REC.pack_into, _u64=_U64.pack_into,
-        _now=monotonic_ns):
+def put(kind, task=0, state=0, name=b"", _pack=_REC.pack_into, _now=monotonic_ns):
     """Write one record (name: UTF-8 bytes from enc()), or count a drop."""
     try:
         sh = _local_state.sh
@@ -162,14 +168,16 @@ def put(kind, task=0, state=0, name=b"", _pack=_REC.pack_into, _u64=_U64.pack_in
     try:
         h = sh.head
         if h - sh.tail >= COUNT:
-            sh.tail = _U64.unpack_from(sh.mm, OFF_TAIL)[0]
+            t = sh.words[Q_TAIL]            # concviz's pwrite may be caught mid-way:
+            if t == sh.words[Q_TAIL] and sh.tail <= t <= h:     # take it when it holds
+                sh.tail = t
             if h - sh.tail >= COUNT:
                 sh.drop()
                 return
         _pack(sh.mm, HEADER + (h & MASK) * RECORD, _now(), task, h & 0xFFFFFFFF, kind, state,
               len(name), 0, name)
         h += 1
-        _u64(sh.mm, OFF_HEAD, h)
+        sh.words[Q_HEAD] = h
         sh.head = h
     except Exception:
         pass
