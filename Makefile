@@ -161,7 +161,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIB) | test-deps
 
 # The traced test programs: no sanitizer (they are the user's programs);
 # they may report their tasks through the SDK's header (-I its folder only).
-$(BUILD)/trace/%: tests/trace/%.c engines/sdk/concviz.h
+$(BUILD)/trace/%: tests/trace/%.c tests/trace/spend.h engines/sdk/concviz.h
 	@mkdir -p $(@D)
 	$(SAY) CC $<
 	$(Q)$(CC) -D_GNU_SOURCE -std=c11 -O2 -g $(WARN) -pthread -Iengines/sdk -o $@ $<

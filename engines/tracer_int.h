@@ -91,7 +91,7 @@ struct tracer {
 	uint64_t pushed_to;       /* every event stamped before this is in the ring */
 	struct tsdk *sdk;         /* the program's own task events, NULL when none (attach) */
 	int sdk_err;              /* the transport could not be made: errno */
-	int sdk_python;           /* the Python task tracer: TSDK_PY_* (tracer_sdk.h) */
+	int sdk_python;           /* the Python task tracer: enum mark_py (event.h) */
 	struct tout out;
 	struct cv_event outev[TRACER_OUT_EVENTS]; /* the tick's output events */
 	uint32_t ids[TSCAN_MAX_IDS];  /* scratch: ids listed by one discovery step */
@@ -131,10 +131,6 @@ void tscan_end_process(struct tracer *tr, uint32_t pid, int sig, uint64_t t);
 
 /* End every lane at t (detach, or the end of the run). */
 void tscan_end_all(struct tracer *tr, uint64_t t);
-
-/* Find the lane of thread tid; -1 when it is not traced. For other event
- * sources (the SDK) as much as for the sampler. */
-long tscan_lane_of(const struct tracer *tr, uint32_t tid);
 
 /* Return traced thread tid, or NULL. */
 struct tthread *tscan_thread(struct tracer *tr, uint32_t tid);

@@ -101,13 +101,6 @@ static long tscan_find(const struct tracer *tr, uint32_t tid)
 	return -1;
 }
 
-/* Find the lane of thread tid; -1 when not traced. */
-long tscan_lane_of(const struct tracer *tr, uint32_t tid)
-{
-	long i = tscan_find(tr, tid);
-	return i < 0 ? -1 : (long)tr->th[i].lane;
-}
-
 /* Return traced thread tid, or NULL. */
 struct tthread *tscan_thread(struct tracer *tr, uint32_t tid)
 {

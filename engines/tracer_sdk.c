@@ -40,6 +40,15 @@ struct tsdk_thread {
 	uint64_t t_start;         /* when its lane started */
 };
 
+/* A lane as the events going into the ring leave it. */
+struct tsdk_lane {
+	uint32_t cur;             /* the program's task on the lane, CV_NO_TASK */
+	uint8_t over;             /* its explicit state (event kind), 0 = none */
+	struct cv_event samp;     /* the sampler's last state event on it (kind 0: none) */
+	uint64_t from;            /* when a thread's lane the program wrote about started
+				   * (nothing goes before) */
+};
+
 struct tsdk {
 	struct sdk *sdk;
 	struct sdk_map *map;
@@ -51,12 +60,7 @@ struct tsdk {
 	uint64_t oom;             /* records the map could not take (no memory) */
 	uint64_t late, late_ns;   /* events placed later than stamped, the largest move */
 	uint64_t late_said;
-	/* per lane, in the order events go into the ring */
-	uint32_t *cur;            /* the program's task on the lane, CV_NO_TASK */
-	uint8_t *over;            /* its explicit state (event kind), 0 = none */
-	struct cv_event *samp;    /* the sampler's last state event on it (kind 0: none) */
-	uint32_t *tid;            /* a thread's lane the program wrote about: its tid */
-	uint64_t *from;           /* ... and when that lane started (nothing goes before) */
+	struct tsdk_lane *lanes;  /* per lane, in the order events go into the ring */
 	size_t nlanes;
 	struct tsdk_thread *extra;/* lanes made here for threads never sampled */
 	size_t nextra, extra_cap;
@@ -83,29 +87,12 @@ static bool tsdk_room(struct tsdk *k, uint32_t l)
 	size_t n = k->nlanes ? k->nlanes : 64;
 	while (n <= l)
 		n *= 2;
-	uint32_t *cur = realloc(k->cur, n * sizeof *cur);
-	if (cur)
-		k->cur = cur;
-	uint8_t *over = cur ? realloc(k->over, n) : NULL;
-	if (over)
-		k->over = over;
-	struct cv_event *samp = over ? realloc(k->samp, n * sizeof *samp) : NULL;
-	if (samp)
-		k->samp = samp;
-	uint32_t *tid = samp ? realloc(k->tid, n * sizeof *tid) : NULL;
-	if (tid)
-		k->tid = tid;
-	uint64_t *from = tid ? realloc(k->from, n * sizeof *from) : NULL;
-	if (!from)
-		return false;                  /* the tables keep their old size */
-	k->from = from;
-	for (size_t i = k->nlanes; i < n; i++) {
-		k->cur[i] = CV_NO_TASK;
-		k->over[i] = 0;
-		k->samp[i].kind = 0;
-		k->tid[i] = 0;
-		k->from[i] = 0;
-	}
+	struct tsdk_lane *p = realloc(k->lanes, n * sizeof *p);
+	if (!p)
+		return false;                  /* the table keeps its old size */
+	k->lanes = p;
+	for (size_t i = k->nlanes; i < n; i++)
+		p[i] = (struct tsdk_lane){ .cur = CV_NO_TASK };
 	k->nlanes = n;
 	return true;
 }
@@ -198,8 +185,7 @@ static long tsdk_lane_of(void *ctx, uint32_t pid, uint32_t tid)
 		lane = tsdk_extra(k, pid, tid);
 	}
 	if (lane >= 0 && tsdk_room(k, (uint32_t)lane)) {
-		k->tid[lane] = tid;
-		k->from[lane] = from;
+		k->lanes[lane].from = from;
 	}
 	return lane;
 }
@@ -222,8 +208,8 @@ static void tsdk_emit(void *ctx, const struct cv_event *ev)
 	struct tsdk *k = ctx;
 	struct tracer *tr = k->tr;
 	struct cv_event e = *ev;
-	if (e.lane < k->nlanes && e.t < k->from[e.lane])
-		e.t = k->from[e.lane];         /* before the sampler found the thread */
+	if (e.lane < k->nlanes && e.t < k->lanes[e.lane].from)
+		e.t = k->lanes[e.lane].from;         /* before the sampler found the thread */
 	if (e.t < tr->pushed_to) {
 		uint64_t move = tr->pushed_to - e.t;
 		k->late++;
@@ -269,7 +255,7 @@ static void tsdk_counts(struct tsdk *k, uint64_t t)
 int tsdk_open(struct tracer *tr, const char *argv0, bool no_python, const char *env[TSDK_ENV_MAX + 1])
 {
 	env[0] = NULL;
-	tr->sdk_python = TSDK_PY_NONE;
+	tr->sdk_python = MARK_PY_NONE;
 	struct tsdk *k = calloc(1, sizeof *k);
 	if (!k)
 		return -ENOMEM;
@@ -288,12 +274,12 @@ int tsdk_open(struct tracer *tr, const char *argv0, bool no_python, const char *
 	if (argv0 && sdk_python_command(argv0)) {
 		char dir[TSDK_PATH];
 		if (no_python)
-			tr->sdk_python = TSDK_PY_OFF;
+			tr->sdk_python = MARK_PY_OFF;
 		else if (sdk_python_dir(dir, sizeof dir) < 0 ||
 			 sdk_python_env(k->env_py, sizeof k->env_py, dir) < 0)
-			tr->sdk_python = TSDK_PY_MISSING;
+			tr->sdk_python = MARK_PY_MISSING;
 		else {
-			tr->sdk_python = TSDK_PY_ON;
+			tr->sdk_python = MARK_PY_ON;
 			env[n++] = k->env_py;
 		}
 	}
@@ -348,15 +334,15 @@ int tsdk_pass(struct tsdk *k, struct tbev *b, struct cv_event *also)
 		return 1;
 	if (b->sdk) {
 		if (ev->kind == EV_TASK_BEGIN) {
-			k->cur[l] = ev->task;
+			k->lanes[l].cur = ev->task;
 		} else if (ev->kind == EV_TASK_END || ev->kind == EV_TASK_FAIL) {
-			if (k->cur[l] == ev->task)
-				k->cur[l] = CV_NO_TASK;
+			if (k->lanes[l].cur == ev->task)
+				k->lanes[l].cur = CV_NO_TASK;
 		} else if (tsdk_state(ev->kind)) {
-			k->cur[l] = ev->task;  /* the map says which task runs (or none) */
-			k->over[l] = b->over;
-			if (!b->over && k->samp[l].kind) {   /* the sampler's state goes on */
-				*also = k->samp[l];
+			k->lanes[l].cur = ev->task;  /* the map says which task runs (or none) */
+			k->lanes[l].over = b->over;
+			if (!b->over && k->lanes[l].samp.kind) {   /* the sampler's state goes on */
+				*also = k->lanes[l].samp;
 				also->t = ev->t;
 				also->task = ev->task;
 				return 2;
@@ -366,11 +352,11 @@ int tsdk_pass(struct tsdk *k, struct tbev *b, struct cv_event *also)
 	}
 	if (!tsdk_state(ev->kind))
 		return 1;
-	k->samp[l] = *ev;
-	if (k->over[l])
+	k->lanes[l].samp = *ev;
+	if (k->lanes[l].over)
 		return 0;                      /* the program says what it does */
 	if (ev->task == CV_NO_TASK)
-		ev->task = k->cur[l];
+		ev->task = k->lanes[l].cur;
 	return 1;
 }
 
@@ -381,11 +367,7 @@ void tsdk_close(struct tsdk *k)
 		return;
 	sdk_map_free(k->map);
 	sdk_close(k->sdk);
-	free(k->cur);
-	free(k->over);
-	free(k->samp);
-	free(k->tid);
-	free(k->from);
+	free(k->lanes);
 	free(k->extra);
 	free(k);
 }

@@ -43,9 +43,6 @@
 #define TSDK_GONE_KEPT 256         /* lanes of threads that ended, remembered */
 #define TSDK_ENV_MAX 3             /* strings added to the program's environment */
 
-/* The Python task tracer, as MARK_SDK_PYTHON's code says. */
-enum { TSDK_PY_NONE = 0, TSDK_PY_ON = 1, TSDK_PY_OFF = 2, TSDK_PY_MISSING = 3 };
-
 /* Make the transport for the program argv0 (inject the Python task tracer
  * into a Python command unless no_python) and fill env with the strings to
  * add to its environment (NULL-terminated; owned by the tracer's tsdk).

@@ -34,7 +34,6 @@
 #include "tui.h"
 
 #define APP_MAX_RUNS 64   /* summaries kept for the Compare view */
-#define APP_FINDINGS_NS 250000000ull /* live findings are brought up to date at most this often */
 
 struct app_live {
 	struct app_ui ui;
@@ -46,28 +45,18 @@ struct app_live {
 	struct cv_summary runs[APP_MAX_RUNS];
 	struct finding_brief briefs[APP_MAX_RUNS]; /* each run's top finding, parallel to runs */
 	size_t nruns;
-	struct findings_state fs;  /* the current run's findings */
-	uint64_t fs_next;          /* clock_ns() of the next live update */
-	bool fs_final;             /* computed on the whole run */
+	struct app_findings af;    /* the current run's findings */
 	int base_workers;          /* --workers as given (mode keys go back to it) */
 	char rec_path[64];         /* the recording in progress, "" when none */
 	bool paused;               /* display frozen (the run goes on) */
 };
 
-/* Bring the current run's findings up to date: at most every
- * APP_FINDINGS_NS while it is live, once more on the whole run. */
+/* Bring the current run's findings up to date (app_findings_update). */
 static void app_findings(struct app_live *L, uint64_t now)
 {
 	struct runner *r = L->run;
-	if (!r || L->fs_final || (!r->finished && now < L->fs_next))
-		return;
-	struct findings_opts o;
-	findings_opts_default(&o);
-	o.live = !r->finished;
-	findings_update(&L->fs, &r->session, &r->tl, &o);  /* on ENOMEM the list is empty */
-	L->fs_final = r->finished;
-	L->fs_next = now + APP_FINDINGS_NS;
-	L->ui.dirty = true;
+	if (r && app_findings_update(&L->af, &r->session, &r->tl, r->finished, now))
+		L->ui.dirty = true;
 }
 
 /* Append the current run's summary and top finding to the list (once per run). */
@@ -81,7 +70,7 @@ static void app_keep_summary(struct app_live *L)
 		L->nruns--;
 	}
 	app_findings(L, clock_ns());   /* the run is over or stopped: on the whole of it */
-	findings_brief(&L->fs.list, &L->briefs[L->nruns]);
+	findings_brief(&L->af.fs.list, &L->briefs[L->nruns]);
 	stats_summarize(&L->run->session, &L->run->tl, &L->runs[L->nruns++]);
 	L->summarized = true;
 }
@@ -133,9 +122,7 @@ static void app_start_run(struct app_live *L)
 	}
 	L->run = r;
 	L->summarized = false;
-	findings_state_reset(&L->fs);
-	L->fs_final = false;
-	L->fs_next = clock_ns() + APP_FINDINGS_NS;
+	app_findings_reset(&L->af, clock_ns() + APP_FINDINGS_NS);
 	if (L->cur.record) { /* --record FILE: the first run only */
 		if (runner_record(r, L->cur.record, L->cur.force, err, sizeof err) == 0) {
 			snprintf(L->rec_path, sizeof L->rec_path, "%s", L->cur.record);
@@ -171,7 +158,7 @@ static void app_live_ctx(struct app_live *L, struct view_ctx *ctx, uint64_t now)
 		return;
 	ctx->s = &r->session;
 	ctx->tl = &r->tl;
-	ctx->findings = &L->fs.list;
+	ctx->findings = &L->af.fs.list;
 	ctx->live = !r->finished;
 	ctx->done = r->finished;
 	ctx->recording = r->rec != NULL;
@@ -210,14 +197,14 @@ static void app_run_suggestion(struct app_live *L)
 {
 	struct finding_brief b;
 	if (L->run)
-		findings_brief(&L->fs.list, &b);
+		findings_brief(&L->af.fs.list, &b);
 	else if (L->nruns)
 		b = L->briefs[L->nruns - 1];
 	else
 		memset(&b, 0, sizeof b);
 	if (!b.has_suggest) {
 		app_ui_message(&L->ui, APP_MSG_NS / 1e9, "no suggestion: %s",
-			       L->run && !L->run->finished && !L->fs.list.n
+			       L->run && !L->run->finished && !L->af.fs.list.n
 				       ? "the findings are not in yet; wait for the run to show what limits it"
 				       : "no finding of this run points to another model");
 		return;
@@ -327,10 +314,10 @@ int app_live(const struct cv_params *p)
 	L->lock = p->lock;
 	L->lock_order = p->lock_order;
 	L->base_workers = p->workers;
-	findings_state_init(&L->fs);
+	app_findings_init(&L->af);
 	rc = app_ui_open(&L->ui);
 	if (rc) {
-		findings_state_free(&L->fs);
+		app_findings_free(&L->af);
 		free(L);
 		return rc;
 	}
@@ -364,7 +351,7 @@ int app_live(const struct cv_params *p)
 	app_end_run(L);
 	app_ui_close(&L->ui);
 	runner_shutdown();
-	findings_state_free(&L->fs);
+	app_findings_free(&L->af);
 	free(L);
 	return status;
 }

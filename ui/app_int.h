@@ -1,8 +1,9 @@
 /*
- * app_int.h - what the live UI (app.c) and the replay UI (app_replay.c)
- * share (not part of the app API): the screen (canvas + view state + the
- * current view), the message line, the navigation keys every view obeys,
- * and drawing a frame.
+ * app_int.h - what the live UI (app.c), the traced UI (app_trace.c) and the
+ * replay UI (app_replay.c) share (not part of the app API): the screen
+ * (canvas + view state + the current view), the message line, the
+ * navigation keys every view obeys, drawing a frame, and the run's findings
+ * kept up to date.
  */
 #ifndef CV_APP_INT_H
 #define CV_APP_INT_H
@@ -11,11 +12,13 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "canvas.h"
+#include "findings.h"
 #include "keys.h"
 #include "view.h"
 
 #define APP_FRAME_NS 33000000ull   /* ~30 frames per second */
 #define APP_MSG_NS 6000000000ull   /* how long an ordinary message stays */
+#define APP_FINDINGS_NS 250000000ull /* findings are brought up to date at most this often */
 
 struct app_ui {
 	struct canvas cv;
@@ -25,6 +28,31 @@ struct app_ui {
 	uint64_t msg_until;       /* clock_ns() when it goes away; 0 = stays */
 	bool dirty;               /* something changed: draw the next frame */
 };
+
+/* The findings of the run on screen. */
+struct app_findings {
+	struct findings_state fs;
+	uint64_t next;            /* clock_ns() of the next update */
+	uint64_t events;          /* the timeline's events at the last update */
+	int done;                 /* whether the run was over then; -1: no update yet */
+};
+
+/* Start f with no findings. */
+void app_findings_init(struct app_findings *f);
+
+/* Forget the findings: a new run (or a seek back) starts; the first live
+ * update comes at clock_ns() `first` (0: at once). */
+void app_findings_reset(struct app_findings *f, uint64_t first);
+
+/* Free what f holds. */
+void app_findings_free(struct app_findings *f);
+
+/* Bring the findings up to date with the run (s, tl): once on the whole of
+ * it when it is over (done), while it goes on at most every APP_FINDINGS_NS
+ * and only when it has new events; true when they were computed (draw
+ * again). */
+bool app_findings_update(struct app_findings *f, const struct session *s,
+			 const struct timeline *tl, bool done, uint64_t now);
 
 /* Check that the terminal can draw the UI (printing the one-line reason
  * when not) and take the user's locale; 0 or the exit status (2). */

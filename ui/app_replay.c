@@ -26,7 +26,6 @@
 #include "tui.h"
 
 #define RP_FEED_NS 25000000ull  /* feeding budget per frame */
-#define RP_FINDINGS_NS 250000000ull /* findings brought up to date at most this often */
 
 struct app_rp {
 	struct app_ui ui;
@@ -42,10 +41,7 @@ struct app_rp {
 	struct player pl;
 	struct cv_summary sum;        /* this recording's summary (Compare view) */
 	struct finding_brief brief;   /* and its top finding */
-	struct findings_state fs;     /* the findings of what is fed so far */
-	uint64_t fs_next;             /* clock_ns() of the next update */
-	uint64_t fs_events;           /* events at the last update */
-	int fs_done;                  /* whether the recording was all read then; -1 = no update yet */
+	struct app_findings af;       /* the findings of what is fed so far */
 	char problem[320];            /* damage found while reading, "" when none */
 };
 
@@ -148,28 +144,10 @@ static void rp_seek_back(struct app_rp *R)
 		return;
 	}
 	player_set_end(&R->pl, end, final); /* what was learnt about the end stays */
-	findings_state_reset(&R->fs);
-	R->fs_next = 0;
-	R->fs_done = -1;
+	app_findings_reset(&R->af, 0);
 	if (final)
 		R->eof = false;
 	R->ui.vs.sel_lane = -1;
-	R->ui.dirty = true;
-}
-
-/* Bring the findings up to date with what was fed (at most every
- * RP_FINDINGS_NS, and only when something was). */
-static void rp_findings(struct app_rp *R, uint64_t now, bool done)
-{
-	if (now < R->fs_next || (R->fs_events == R->tl.stats.events && R->fs_done == (int)done))
-		return;
-	struct findings_opts o;
-	findings_opts_default(&o);
-	o.live = !done;
-	findings_update(&R->fs, &R->s, &R->tl, &o);   /* on ENOMEM the list is empty */
-	R->fs_events = R->tl.stats.events;
-	R->fs_done = done;
-	R->fs_next = now + RP_FINDINGS_NS;
 	R->ui.dirty = true;
 }
 
@@ -190,11 +168,12 @@ static void rp_ctx(struct app_rp *R, struct view_ctx *ctx, uint64_t now)
 	ctx->now = head < 0 ? 0 : head;
 	ctx->message = app_ui_msg_now(&R->ui, now);
 	R->ui.vs.paused = !R->pl.playing;
-	rp_findings(R, now, ctx->done);
-	ctx->findings = &R->fs.list;
+	if (app_findings_update(&R->af, &R->s, &R->tl, ctx->done, now))
+		R->ui.dirty = true;
+	ctx->findings = &R->af.fs.list;
 	if (R->ui.view == VIEW_COMPARE) {
 		stats_summarize(&R->s, &R->tl, &R->sum);
-		findings_brief(&R->fs.list, &R->brief);
+		findings_brief(&R->af.fs.list, &R->brief);
 		ctx->runs = &R->sum;
 		ctx->briefs = &R->brief;
 		ctx->nruns = 1;
@@ -256,12 +235,11 @@ int app_replay(const char *path, double speed)
 	}
 	R->path = path;
 	R->last = -1;
-	findings_state_init(&R->fs);
-	R->fs_done = -1;
+	app_findings_init(&R->af);
 	player_init(&R->pl, speed);
 	if (rp_open(R, err, sizeof err) < 0) {
 		fprintf(stderr, "concviz: %s\n", err);
-		findings_state_free(&R->fs);
+		app_findings_free(&R->af);
 		free(R);
 		return 1;
 	}
@@ -310,7 +288,7 @@ out:
 	replay_close(R->rp);
 	timeline_free(&R->tl);
 	session_free(&R->s);
-	findings_state_free(&R->fs);
+	app_findings_free(&R->af);
 	free(R);
 	return status;
 }

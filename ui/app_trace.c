@@ -7,7 +7,8 @@
  * frames a second drain the tracer's events and draw the current view. The
  * program cannot scribble on the screen: its stdin is /dev/null, its stdout
  * and stderr are pipes shown in the Log view, and it runs in a session of
- * its own (no controlling terminal).
+ * its own (no controlling terminal). The findings are kept up to date as
+ * in a live run (every 250 ms, then once on the whole trace).
  *
  * Quitting: q (or Ctrl-C, SIGTERM, SIGHUP) while the program runs passes
  * SIGTERM (or that signal) on to it and quits once it ended; a program still
@@ -41,6 +42,8 @@ struct app_tr {
 	bool said_sdk;             /* the SDK's trouble (off, no Python tracer, drops, rejects) */
 	size_t nsum_runs;          /* 1 once finished: the Compare view's row */
 	struct cv_summary sum;
+	struct finding_brief brief;   /* ... and its top finding */
+	struct app_findings af;
 };
 
 /* Fill the view context of the current frame. */
@@ -59,9 +62,14 @@ static void tr_ctx(struct app_tr *A, struct view_ctx *ctx, uint64_t now)
 	ctx->recording = r->rec != NULL;
 	if (!r->finished && r->tl.origin_set && now > r->tl.origin)
 		ctx->now = (int64_t)(now - r->tl.origin);
+	if (app_findings_update(&A->af, &r->session, &r->tl, r->finished, now))
+		A->ui.dirty = true;
+	ctx->findings = &A->af.fs.list;
 	if (r->finished) {
 		stats_summarize(&r->session, &r->tl, &A->sum);
+		findings_brief(&A->af.fs.list, &A->brief);
 		ctx->runs = &A->sum;
+		ctx->briefs = &A->brief;
 		ctx->nruns = 1;
 	}
 }
@@ -131,11 +139,11 @@ static void tr_check_sdk(struct app_tr *A, const struct tl_trace *t)
 {
 	if (A->said_sdk)
 		return;
-	A->said_sdk = t->sdk_off || t->sdk_python == 3 || t->sdk_dropped || t->sdk_rejected;
+	A->said_sdk = t->sdk_off || t->sdk_python == MARK_PY_MISSING || t->sdk_dropped || t->sdk_rejected;
 	if (t->sdk_off)
 		app_ui_message(&A->ui, 10, "the SDK's transport could not be made (%s): no task "
 			       "events from the program", strerror((int)t->sdk_off));
-	else if (t->sdk_python == 3)
+	else if (t->sdk_python == MARK_PY_MISSING)
 		app_ui_message(&A->ui, 10, "the Python task tracer was not found (make install puts it "
 			       "in share/concviz/python): threads only");
 	else if (t->sdk_dropped || t->sdk_rejected)
@@ -220,16 +228,19 @@ int app_trace(const struct cv_params *p)
 	struct app_tr *A = app_ui_alloc(sizeof *A);
 	if (!A)
 		return 1;
+	app_findings_init(&A->af);
 	char err[512];
 	if (runner_start(&A->run, p, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		int e = A->run.start_error;
+		app_findings_free(&A->af);
 		free(A);
 		return p->attach_pid ? 1 : e == -ENOENT ? 127 : e < 0 && e != -ENOMEM ? 126 : 1;
 	}
 	if (p->record && runner_record(&A->run, p->record, p->force, err, sizeof err) < 0) {
 		fprintf(stderr, "%s\n", err);
 		runner_free(&A->run);
+		app_findings_free(&A->af);
 		free(A);
 		return 1;
 	}
@@ -238,6 +249,7 @@ int app_trace(const struct cv_params *p)
 	int status = app_ui_open(&A->ui);
 	if (status) {
 		runner_free(&A->run);   /* ends the program: nothing is left running */
+		app_findings_free(&A->af);
 		free(A);
 		return status;
 	}
@@ -250,6 +262,7 @@ int app_trace(const struct cv_params *p)
 	app_ui_close(&A->ui);
 	status = tr_status(&A->run);
 	runner_free(&A->run);
+	app_findings_free(&A->af);
 	free(A);
 	return status;
 }

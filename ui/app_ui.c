@@ -280,3 +280,43 @@ void app_ui_record_start(struct app_ui *u, struct runner *r, char *path, size_t 
 	path[0] = 0;
 	app_ui_message(u, 0, "concviz: cannot record: %s", err[0] ? err : "no free file name");
 }
+
+/* Start f with no findings; see app_int.h. */
+void app_findings_init(struct app_findings *f)
+{
+	findings_state_init(&f->fs);
+	f->next = 0;
+	f->events = 0;
+	f->done = -1;
+}
+
+/* Forget the findings; see app_int.h. */
+void app_findings_reset(struct app_findings *f, uint64_t first)
+{
+	findings_state_reset(&f->fs);
+	f->next = first;
+	f->events = 0;
+	f->done = -1;
+}
+
+/* Free what f holds; see app_int.h. */
+void app_findings_free(struct app_findings *f)
+{
+	findings_state_free(&f->fs);
+}
+
+/* Bring the findings up to date; see app_int.h. */
+bool app_findings_update(struct app_findings *f, const struct session *s,
+			 const struct timeline *tl, bool done, uint64_t now)
+{
+	if (done ? f->done == 1 : now < f->next || f->events == tl->stats.events)
+		return false;
+	struct findings_opts o;
+	findings_opts_default(&o);
+	o.live = !done;
+	findings_update(&f->fs, s, tl, &o);   /* on ENOMEM the list is empty */
+	f->events = tl->stats.events;
+	f->done = done;
+	f->next = now + APP_FINDINGS_NS;
+	return true;
+}

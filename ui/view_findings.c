@@ -11,6 +11,7 @@
  * drawn so that a click can be mapped back to it.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "view_body.h"
 
@@ -172,6 +173,23 @@ int view_findings_hit(const struct view_state *vs, int y)
 }
 
 /* Show finding i in the Gantt view (see view.h). */
+/* The Gantt row (display position) of the first of lanes v[0..n) shown:
+ * traced sessions are drawn grouped by process, not in lane order. */
+static int find_top_row(const struct view_ctx *ctx, const uint32_t *v, size_t n)
+{
+	int nl = view_nlanes(ctx), top = -1;
+	int *order = nl > 0 ? malloc((size_t)nl * sizeof *order) : NULL;
+	if (!order)
+		return (int)v[0];
+	view_lane_order(ctx, order, NULL, nl);
+	for (int row = 0; row < nl && top < 0; row++)
+		for (size_t k = 0; k < n && top < 0; k++)
+			if ((uint32_t)order[row] == v[k])
+				top = row;
+	free(order);
+	return top < 0 ? (int)v[0] : top;
+}
+
 bool view_findings_show(struct view_state *vs, const struct view_ctx *ctx, int i)
 {
 	if (!ctx || !ctx->findings || i < 0 || i >= ctx->findings->n)
@@ -192,7 +210,7 @@ bool view_findings_show(struct view_state *vs, const struct view_ctx *ctx, int i
 	size_t n;
 	const uint32_t *v = findings_lanes(ctx->findings, f, &n);
 	if (n && v)
-		vs->top_lane = (int)v[0];
+		vs->top_lane = find_top_row(ctx, v, n);
 	return true;
 }
 

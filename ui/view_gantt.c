@@ -201,9 +201,10 @@ static void gantt_hl_axis(struct canvas *c, int x, int y, int gw, const struct v
 			canvas_put(c, x + i, y, c->utf8 ? 0x2501 : '=', ROLE_HILITE, ATTR_BOLD);
 }
 
-/* Draw one lane's cells from the bucket states. */
+/* Draw one lane's cells from the bucket states (hl_lane: the lane is one of
+ * the highlighted finding's). */
 static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const struct view_ctx *ctx,
-		       uint8_t *states, uint32_t *tasks)
+		       bool hl_lane, uint8_t *states, uint32_t *tasks)
 {
 	const struct view_state *vs = ctx->vs;
 	const struct timeline *tl = ctx->tl;
@@ -222,8 +223,6 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 	 * opposite of the one before, so neighbouring tasks always differ. */
 	uint32_t last_task = CV_NO_TASK;
 	bool last_alt = false, seeded = false;
-	const struct finding *hl = gantt_hl(ctx);
-	bool hl_lane = hl && findings_has_lane(ctx->findings, hl, (uint32_t)l);
 	for (int i = 0; i < gw; i++) {
 		int st = states[i];
 		bool alt = false;
@@ -312,7 +311,7 @@ void view_gantt_body(struct canvas *c, struct view_rect r, const struct view_ctx
 			    lit ? ROLE_HILITE : crashed ? ROLE_WARN : ROLE_LABEL,
 			    attr | (first[i] ? ATTR_BOLD : 0), name);
 		if (ctx->tl && states && tasks)
-			gantt_lane(c, r.x + lw, y + row, gw, l, ctx, states, tasks);
+			gantt_lane(c, r.x + lw, y + row, gw, l, ctx, lit, states, tasks);
 	}
 	vs->lanes_shown = shown;
 	free(order);

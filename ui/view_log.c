@@ -122,9 +122,10 @@ static int log_task_text(const struct view_ctx *ctx, const struct tasklog_entry 
 			snprintf(buf, n, "the transport could not be set up: no task events");
 		else
 			snprintf(buf, n, "the Python task tracer %s",
-				 e->code == 1 ? "injected" : e->code == 2 ? "not injected (--no-python)"
+				 e->code == MARK_PY_ON ? "injected"
+				 : e->code == MARK_PY_OFF ? "not injected (--no-python)"
 				 : "not found: no Python tasks");
-		return e->aux == MARK_SDK_PYTHON && e->code == 1 ? ROLE_DIM : ROLE_WARN;
+		return e->aux == MARK_SDK_PYTHON && e->code == MARK_PY_ON ? ROLE_DIM : ROLE_WARN;
 	default:
 		break;
 	}

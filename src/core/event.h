@@ -116,9 +116,16 @@ enum ev_mark {
 	                          (at most 65535) */
 	MARK_SDK_OFF = 18,     /* the transport could not be set up (no task
 	                          events from the program); arg = errno */
-	MARK_SDK_PYTHON = 19,  /* the command is Python: code 1 = the Python task
-	                          tracer was injected, 2 = not (--no-python),
-	                          3 = its folder was not found */
+	MARK_SDK_PYTHON = 19,  /* the command is Python: code a mark_py (the Python
+	                          task tracer injected, or why not) */
+};
+
+/* MARK_SDK_PYTHON's code: what became of the Python task tracer. */
+enum mark_py {
+	MARK_PY_NONE = 0,      /* not a Python command */
+	MARK_PY_ON = 1,        /* injected */
+	MARK_PY_OFF = 2,       /* not asked (--no-python) */
+	MARK_PY_MISSING = 3,   /* its folder was not found */
 };
 
 /* Why a task failed (EV_TASK_FAIL aux). */

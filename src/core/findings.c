@@ -76,14 +76,10 @@ static int fs_grow(void **arr, size_t *n, size_t want, size_t sz)
 	return 0;
 }
 
-/* Record the open segment of lane fl as a block when it lasted long enough. */
-static int fs_close_seg(struct findings_state *st, struct fs_lane *fl, uint32_t lane)
+/* Record block b when it lasted long enough; 0 or -ENOMEM. */
+static int fs_add_block(struct findings_state *st, const struct fs_block *b)
 {
-	if (!fl->in_seg)
-		return 0;
-	fl->in_seg = false;
-	int64_t ns = fl->seg_end - fl->seg_t0;
-	if (ns < st->block_ns)
+	if (b->ns < st->block_ns)
 		return 0;
 	if (st->nblocks == st->blocks_cap) {
 		size_t cap = st->blocks_cap ? st->blocks_cap * 2 : 64;
@@ -93,11 +89,19 @@ static int fs_close_seg(struct findings_state *st, struct fs_lane *fl, uint32_t 
 		st->blocks = p;
 		st->blocks_cap = cap;
 	}
-	st->blocks[st->nblocks++] = (struct fs_block){ fl->seg_t0, ns, fl->seg_io_ns, fl->seg_cpu_ns,
-						       fl->seg_task, lane };
-	if (fl->seg_task < st->ntasks)
-		st->tasks[fl->seg_task].blocked_ns += (uint64_t)ns;
+	st->blocks[st->nblocks++] = *b;
 	return 0;
+}
+
+/* Close lane fl's open segment, recording it when it lasted long enough. */
+static int fs_close_seg(struct findings_state *st, struct fs_lane *fl, uint32_t lane)
+{
+	if (!fl->in_seg)
+		return 0;
+	fl->in_seg = false;
+	struct fs_block b = { fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns, fl->seg_cpu_ns,
+			      fl->seg_task, lane };
+	return fs_add_block(st, &b);
 }
 
 /* True for the states in which a loop thread is not polling but working
@@ -108,35 +112,47 @@ static bool fs_busy(int state)
 	       state == ST_LOCK;
 }
 
+/* Take span sp of loop lane `lane` (ending at end) into fl's segments; see
+ * findings_int.h. */
+bool fs_seg_step(struct fs_lane *fl, uint32_t lane, const struct tl_span *sp, int64_t end,
+		 struct fs_block *closed)
+{
+	bool busy = fs_busy(sp->state);
+	bool goes_on = busy && fl->in_seg && fl->seg_task == sp->task && fl->seg_end == sp->t0;
+	bool ended = fl->in_seg && !goes_on;
+	if (ended) {
+		*closed = (struct fs_block){ fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns,
+					     fl->seg_cpu_ns, fl->seg_task, lane };
+		fl->in_seg = false;
+	}
+	if (!busy)
+		return ended;
+	if (!goes_on) {
+		fl->in_seg = true;
+		fl->seg_task = sp->task;
+		fl->seg_t0 = sp->t0;
+		fl->seg_io_ns = fl->seg_cpu_ns = 0;
+	}
+	fl->seg_end = end;
+	uint64_t d = (uint64_t)(end - sp->t0);
+	if (sp->state == ST_IO)
+		fl->seg_io_ns += d;
+	else if (sp->state == ST_CPU)
+		fl->seg_cpu_ns += d;
+	return ended;
+}
+
 /* Take one closed span of a loop lane into its segments. */
 static int fs_loop_span(struct findings_state *st, struct fs_lane *fl, uint32_t lane,
 			const struct tl_span *sp, int64_t end)
 {
 	uint64_t d = (uint64_t)(end - sp->t0);
-	if (sp->state == ST_POLL) {
+	if (sp->state == ST_POLL)
 		fl->poll_ns += d;
-		return fs_close_seg(st, fl, lane);
-	}
-	if (!fs_busy(sp->state))
-		return fs_close_seg(st, fl, lane);
-	fl->busy_ns += d;
-	if (fl->in_seg && fl->seg_task == sp->task && fl->seg_end == sp->t0) {
-		fl->seg_end = end;
-	} else {
-		int rc = fs_close_seg(st, fl, lane);
-		if (rc)
-			return rc;
-		fl->in_seg = true;
-		fl->seg_task = sp->task;
-		fl->seg_t0 = sp->t0;
-		fl->seg_end = end;
-		fl->seg_io_ns = fl->seg_cpu_ns = 0;
-	}
-	if (sp->state == ST_IO)
-		fl->seg_io_ns += d;
-	else if (sp->state == ST_CPU)
-		fl->seg_cpu_ns += d;
-	return 0;
+	else if (fs_busy(sp->state))
+		fl->busy_ns += d;
+	struct fs_block b;
+	return fs_seg_step(fl, lane, sp, end, &b) ? fs_add_block(st, &b) : 0;
 }
 
 /* Read lane l's spans closed since the last update. */

@@ -36,7 +36,6 @@ struct fs_lane {
 /* Incremental, per task. */
 struct fs_task {
 	uint64_t io_ns;           /* closed I/O spans */
-	uint64_t blocked_ns;      /* loop blocks it caused */
 };
 
 /* A loop block: one task's callbacks kept the loop from polling this long. */
@@ -123,6 +122,13 @@ const char *fd_lane_name(const struct fd_ctx *c, uint32_t l, char *buf, size_t n
 const char *fd_lanes_words(const struct fd_ctx *c, size_t n, uint32_t first, char *buf, size_t len);
 
 /* The families, in the order they run. */
+/* Take span sp of loop lane `lane`, ending at end, into fl's open segment
+ * (one task's callbacks back to back); when sp ends that segment (a poll, an
+ * idle moment, another task, a gap), the segment goes to *closed and the
+ * result is true. Lengths are not checked against the threshold. */
+bool fs_seg_step(struct fs_lane *fl, uint32_t lane, const struct tl_span *sp, int64_t end,
+		 struct fs_block *closed);
+
 void fd_lock_findings(struct fd_ctx *c);
 void fd_loop_findings(struct fd_ctx *c);
 void fd_cpu_findings(struct fd_ctx *c);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "findings_int.h"
 #include "locks.h"
+#include "stats.h"
 
 /* deadlock: name the cycle, lane by lane. */
 static void lock_deadlock(struct fd_ctx *c)
@@ -19,21 +20,13 @@ static void lock_deadlock(struct fd_ctx *c)
 	if (!d->detected || d->n == 0)
 		return;
 	uint32_t n = d->n < TL_CYCLE_MAX ? d->n : TL_CYCLE_MAX;
-	char cycle[320] = "", name[64], at[24], late[24];
-	size_t len = 0;
-	for (uint32_t i = 0; i < n && len < sizeof cycle; i++) {
-		uint32_t next = d->lanes[(i + 1) % n];
-		char holder[64], lock[24];
-		len += (size_t)snprintf(cycle + len, sizeof cycle - len, "%s%s waits for %s held by %s",
-					i ? ", " : "", fd_lane_name(c, d->lanes[i], name, sizeof name),
-					locks_name(d->locks[i], lock, sizeof lock),
-					fd_lane_name(c, next, holder, sizeof holder));
-	}
+	char cycle[320], at[24], late[24];
+	stats_cycle_text(c->s, c->tl, false, false, cycle, sizeof cycle);
 	int64_t t1 = d->t_detected > d->t_formed ? d->t_detected : d->t_formed;
 	struct finding *f = fd_add(c, "deadlock", FINDING_WARN, 3.0, d->t_formed, t1 > c->e ? t1 : c->e,
-				   "%u lanes wait for each other in a cycle, none can go on (%s%s; formed "
+				   "%u lanes wait for each other in a cycle, none can go on (%s; formed "
 				   "at %s, found %s later): take the locks in one order everywhere.",
-				   d->n, cycle, len >= sizeof cycle ? "..." : "", fd_dur(d->t_formed, at, sizeof at),
+				   d->n, cycle, fd_dur(d->t_formed, at, sizeof at),
 				   fd_dur(t1 - d->t_formed, late, sizeof late));
 	for (uint32_t i = 0; i < n; i++)
 		fd_lane(c, f, d->lanes[i]);

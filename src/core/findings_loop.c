@@ -56,34 +56,24 @@ static void loop_take(struct loop_blocks *lb, const struct fs_block *b)
 	lb->total += b->ns;
 }
 
-/* The segment still open on live loop lane l, as a block (ns 0 when it is
- * shorter than the threshold or there is none). */
-static struct fs_block loop_pending(const struct fd_ctx *c, size_t l)
+/* The blocks still open on live loop lane l, as if its open span ended now:
+ * the segment that span ends, and the one it goes on (at most two, each as
+ * long as the threshold); how many. */
+static size_t loop_pending(const struct fd_ctx *c, size_t l, struct fs_block out[2])
 {
-	struct fs_block b = { 0, 0, 0, 0, CV_NO_TASK, (uint32_t)l };
 	const struct tl_lane *ln = &c->tl->lanes[l];
-	const struct fs_lane *fl = &c->st->lanes[l];
-	if (ln->end >= 0 || !ln->n || fl->cur >= ln->n)
-		return b;
-	const struct tl_span *sp = &ln->spans[ln->n - 1];
+	if (ln->end >= 0 || !ln->n || c->st->lanes[l].cur >= ln->n)
+		return 0;
+	struct fs_lane fl = c->st->lanes[l];        /* a copy: the state stays as it is */
 	int64_t now = timeline_span_end(c->tl, l, ln->n - 1);
-	bool busy = sp->state != ST_POLL && sp->state != ST_IDLE && sp->state != ST_QUEUED &&
-		    sp->state != ST_NONE;
-	if (fl->in_seg && busy && sp->task == fl->seg_task && sp->t0 == fl->seg_end)
-		b = (struct fs_block){ fl->seg_t0, now - fl->seg_t0, fl->seg_io_ns, fl->seg_cpu_ns,
-				       fl->seg_task, (uint32_t)l };
-	else if (fl->in_seg)
-		b = (struct fs_block){ fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns, fl->seg_cpu_ns,
-				       fl->seg_task, (uint32_t)l };
-	else if (busy)
-		b = (struct fs_block){ sp->t0, now - sp->t0, 0, 0, sp->task, (uint32_t)l };
-	if (sp->state == ST_IO && b.ns > 0)
-		b.io_ns += (uint64_t)(now - sp->t0);
-	else if (sp->state == ST_CPU && b.ns > 0)
-		b.cpu_ns += (uint64_t)(now - sp->t0);
-	if (b.ns < c->st->block_ns)
-		b.ns = 0;
-	return b;
+	size_t n = 0;
+	if (fs_seg_step(&fl, (uint32_t)l, &ln->spans[ln->n - 1], now, &out[n]) &&
+	    out[n].ns >= c->st->block_ns)
+		n++;
+	if (fl.in_seg && fl.seg_end - fl.seg_t0 >= c->st->block_ns)
+		out[n++] = (struct fs_block){ fl.seg_t0, fl.seg_end - fl.seg_t0, fl.seg_io_ns,
+					      fl.seg_cpu_ns, fl.seg_task, (uint32_t)l };
+	return n;
 }
 
 /* Return the moved blocks' time (mv[i]: block i's length when it moves,
@@ -322,9 +312,9 @@ void fd_loop_findings(struct fd_ctx *c)
 	for (size_t l = 0; c->o->live && l < c->nlanes; l++) {
 		if (!c->st->lanes[l].loop)
 			continue;
-		struct fs_block b = loop_pending(c, l);
-		if (b.ns > 0)
-			loop_take(&lb, &b);
+		struct fs_block b[2];
+		for (size_t k = 0, n = loop_pending(c, l, b); k < n; k++)
+			loop_take(&lb, &b[k]);
 	}
 	if (lb.n)
 		loop_blocked(c, &lb);

@@ -178,7 +178,7 @@ static void stats_format_trace(char *buf, size_t n, const struct cv_summary *m)
 		len += snprintf(buf + len, n - (size_t)len, "; SDK: %llu event%s dropped, %llu rejected",
 				(unsigned long long)m->end.sdk_dropped, m->end.sdk_dropped == 1 ? "" : "s",
 				(unsigned long long)m->end.sdk_rejected);
-	if ((m->end.sdk_off || m->end.sdk_python == 3) && len > 0 && (size_t)len < n)
+	if ((m->end.sdk_off || m->end.sdk_python == MARK_PY_MISSING) && len > 0 && (size_t)len < n)
 		len += snprintf(buf + len, n - (size_t)len, "; %s", m->end.sdk_off ? "no SDK (no transport)"
 				: "no Python task tracer (not found)");
 	if (end[0] && len > 0 && (size_t)len < n)

@@ -321,7 +321,7 @@ static void trace_mark(struct tl_trace *tr, const struct cv_event *ev, int64_t t
 		tr->sdk_off = ev->arg ? (uint32_t)ev->arg : 1;
 		break;
 	case MARK_SDK_PYTHON:         /* code: injected, not asked, not found */
-		tr->sdk_python = ev->code <= 3 ? (uint8_t)ev->code : 0;
+		tr->sdk_python = ev->code <= MARK_PY_MISSING ? (uint8_t)ev->code : MARK_PY_NONE;
 		break;
 	default:
 		break;

@@ -131,8 +131,7 @@ struct tl_trace {
 	uint64_t sdk_late;    /* records placed later than stamped (came too late) */
 	uint32_t sdk_late_ms; /* ... the largest such move, ms */
 	uint32_t sdk_off;     /* the transport could not be set up: errno, 0 = fine */
-	uint8_t sdk_python;   /* a Python command: 1 tracer injected, 2 not asked,
-	                         3 not found (MARK_SDK_PYTHON); 0 = not Python */
+	uint8_t sdk_python;   /* enum mark_py: the Python task tracer (MARK_SDK_PYTHON) */
 };
 struct locks;      /* locks.h */
 struct lanemarks;  /* lanemarks.h */

@@ -31,6 +31,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include "bench_host.h"
+#include "bench_median.h"
 #include "clock.h"
 #include "findings.h"
 #include "headless.h"
@@ -64,20 +65,6 @@ struct result {
 	int rounds;
 	bool mixed;                   /* the rounds did not agree on the suggestion */
 };
-
-/* Order doubles ascending. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Return the median of v[0..n) (reorders v). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Params of cell c, switched to mode m / workers w / gil g. */
 static struct cv_params cell_params(const struct cell *c, enum cv_mode m, int w, bool g)
@@ -197,7 +184,7 @@ static void print_cell(const struct cell *c, struct result *res, double *worst_c
 		snprintf(sug, sizeof sug, "%s x%d", params_mode_name(res->sug.mode), res->sug.workers);
 	else
 		snprintf(sug, sizeof sug, "%s", params_mode_name(res->sug.mode));
-	double pred = median(res->pred, res->n), meas = median(res->meas, res->n);
+	double pred = bench_median(res->pred, res->n), meas = bench_median(res->meas, res->n);
 	double err = meas > 0 ? pred / meas - 1 : 1e9;
 	bool cpu = c->wl == WL_CPU;
 	double target = cpu ? CPU_TARGET : IO_TARGET;
@@ -316,7 +303,7 @@ static void time_synthetic(void)
 		inc[i] = (double)(clock_ns() - t0) / 1e6;
 	}
 	findings_state_free(&st);
-	double fm = median(full, 5), im = median(inc, 5);
+	double fm = bench_median(full, 5), im = bench_median(inc, 5);
 	printf("findings on a %llu-event timeline (%d lanes, %zu tasks, %d findings): full %.2f ms "
 	       "(target <= 50 ms: %s), incremental after %d more events %.3f ms\n",
 	       (unsigned long long)SYN_EVENTS, SYN_LANES, tl.ntasks, nf, fm, fm <= 50 ? "ok" : "missed",

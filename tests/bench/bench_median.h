@@ -14,11 +14,12 @@ static inline int bench_cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Return the median of n values (sorts them). */
+/* Return the median of n values, the mean of the middle two when n is even
+ * (sorts them: the worst is then v[n - 1]). */
 static inline double bench_median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
-	return v[n / 2];
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 #endif

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "bench_host.h"
+#include "bench_median.h"
 #include "clock.h"
 #include "lanemarks.h"
 #include "runner.h"
@@ -77,20 +78,6 @@ static void run_once(struct row *r)
 	runner_free(&x);
 }
 
-/* Order doubles ascending. */
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sort the first n of v; return the median (the worst is v[n - 1]). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Print one line of the table. */
 static void line(const char *what, const char *target, const char *measured, bool ok,
 		 const char *note)
@@ -103,7 +90,7 @@ static void print_race(struct row *r)
 {
 	char what[64], got[48], note[160];
 	double share = r->runs ? (double)r->hits / r->runs : 0;
-	double med = median(r->v, r->runs);
+	double med = bench_median(r->v, r->runs);
 	snprintf(what, sizeof what, "race %s: runs that lose updates", params_mode_name(r->mode));
 	snprintf(got, sizeof got, "%.0f %% (%d of %d)", share * 100, r->hits, r->runs);
 	snprintf(note, sizeof note, "%supdates lost per run: median %.0f, %.0f-%.0f of 1000",
@@ -131,7 +118,7 @@ static void print_deadlock(struct row *r)
 		}
 	if (!n)
 		return;
-	double fm = median(found, n), em = median(end, n);
+	double fm = bench_median(found, n), em = bench_median(end, n);
 	snprintf(what, sizeof what, "deadlock %s: found after forming", mode);
 	snprintf(got, sizeof got, "median %.2f, worst %.2f ms", fm, found[n - 1]);
 	snprintf(note, sizeof note, "%s", found[n - 1] <= 200 ? "" :

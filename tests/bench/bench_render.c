@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "bench_median.h"
 #include "canvas.h"
 #include "session.h"
 #include "timeline.h"
@@ -79,20 +80,6 @@ static int bench_build(struct timeline *tl, size_t n)
 			return -1;
 	}
 	return 0;
-}
-
-/* Order doubles ascending (for the median). */
-static int bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Sort v (BENCH_FRAMES values) and return its median. */
-static double bench_median(double *v)
-{
-	qsort(v, BENCH_FRAMES, sizeof *v, bench_cmp);
-	return (v[BENCH_FRAMES / 2 - 1] + v[BENCH_FRAMES / 2]) / 2;
 }
 
 /* Draw one Gantt frame; return the time it took in ms. */
@@ -157,7 +144,7 @@ int main(int argc, char **argv)
 			vs.t0 = room > 0 ? (int64_t)((uint64_t)f * 7919 * 1000003u % (uint64_t)room) : 0;
 			zoom[f] = bench_frame(&c, &ctx);
 		}
-		double fit_med = bench_median(fit), zoom_med = bench_median(zoom);
+		double fit_med = bench_median(fit, BENCH_FRAMES), zoom_med = bench_median(zoom, BENCH_FRAMES);
 		printf("%12zu %12zu %10.2f %12.3f %12.3f %12.3f\n", sizes[k], spans, build_s,
 		       fit_med, fit[0], zoom_med);
 		fflush(stdout);

@@ -28,8 +28,8 @@ while [ $i -lt 50 ] && ! grep -q listening "$T/serve.out" 2>/dev/null; do sleep 
 URL=http://127.0.0.1:$(sed -n 's|.*http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$T/serve.out")
 
 echo "sdk: the lesson's Python programs, concviz trace / untraced (medians of $ROUNDS interleaved rounds)"
-BIN=$BIN PY=$PY URL=$URL ROUNDS=$ROUNDS python3 - <<'PYEOF'
-import json, os, resource, statistics, subprocess, tempfile, time
+BIN=$BIN PY=$PY URL=$URL ROUNDS=$ROUNDS T=$T python3 - <<'PYEOF'
+import json, os, resource, statistics, subprocess, time
 
 BIN, PY, URL, ROUNDS = os.environ["BIN"], os.environ["PY"], os.environ["URL"], int(os.environ["ROUNDS"])
 CASES = [
@@ -54,7 +54,7 @@ def run(cmd, env):
 
 plain_env = dict(os.environ, CONCVIZ_ORIGIN=URL)
 plain_env.pop("CONCVIZ_SDK", None)
-summary = os.path.join(tempfile.mkdtemp(), "s.json")
+summary = os.path.join(os.environ["T"], "s.json")
 for name, prog, target in CASES:
     run([PY, prog], plain_env)                       # warm the caches once
     pairs, late, late_ms = [], 0, 0

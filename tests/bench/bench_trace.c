@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "bench_host.h"
+#include "bench_median.h"
 #include "canvas.h"
 #include "clock.h"
 #include "runner.h"
@@ -36,20 +37,6 @@
 
 #define ROUNDS 5
 #define FRAMES 20
-
-/* Order doubles ascending (for medians). */
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-/* Return the median of n values (sorts them). */
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* Return the run time (ns) of this process's thread named name, or 0. */
 static unsigned long long thread_run_ns(const char *name)
@@ -218,7 +205,7 @@ static double frame_ms(void)
 	canvas_free(&c);
 	timeline_free(&tl);
 	session_free(&s);
-	return median(v, FRAMES);
+	return bench_median(v, FRAMES);
 }
 
 /* A thread that only wakes at 1 kHz for 1 s (absolute deadlines, as the
@@ -284,10 +271,10 @@ int main(void)
 	double steal = bench_steal_since(since);
 	int status = 0;
 	printf("%-40s %12s %12s %10s\n", "program", "cpu % core", "achieved Hz", "target");
-	double fl = median(wfloor, ROUNDS) * 100;
+	double fl = bench_median(wfloor, ROUNDS) * 100;
 	printf("%-40s %12.2f %12d %10s\n", "reference: a bare 1 kHz wake-up loop", fl, 1000, "");
 	for (int c = 0; c < NCASES; c++) {
-		double s = median(share[c], ROUNDS) * 100, h = median(hz[c], ROUNDS);
+		double s = bench_median(share[c], ROUNDS) * 100, h = bench_median(hz[c], ROUNDS);
 		printf("%-40s %12.2f %12.0f %9.0f%%", cases[c].what, s, h, cases[c].target * 100);
 		bool full = c != 0 || h >= 950;   /* the 16-thread target is at 1000 Hz */
 		if (s > cases[c].target * 100 || !full)
@@ -296,7 +283,7 @@ int main(void)
 			       "per tick", full ? "" : " (the rate had to be lowered)", fl);
 		printf("\n");
 	}
-	double pe = median(perr, ROUNDS) * 1e3;
+	double pe = bench_median(perr, ROUNDS) * 1e3;
 	printf("%-40s %12.1f ms %23s\n", "phases: largest error of 4 x 300 ms", pe, "<= 20 ms");
 	if (pe > 20)
 		printf("  missed: the host delayed the program's wake-ups (steal below)\n");

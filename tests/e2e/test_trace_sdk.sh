@@ -135,7 +135,7 @@ _rc=$?
 streamed=$(sed -n 's/^\([0-9]*\) records$/\1/p' "$T/stream.out")
 python3 -c '
 import json, sys
-s, k = json.load(open(sys.argv[1])), None
+s = json.load(open(sys.argv[1]))
 k = s["sdk"]
 print("%s - a stream of %s records: its task read (%d, %d done), %d dropped, %d rejected"
       % ("ok" if k["rejected"] == 0 and (s["tasks"], s["done"]) == (1, 1) else "FAIL",

@@ -11,29 +11,13 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
+#include "spend.h"
 
 #define PHASE_MS 300
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int to_worker[2], to_main[2];
-
-/* Sleep ms milliseconds. */
-static void nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-/* Return this thread's CPU time in ns. */
-static long long cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Tell the main thread the worker is about to block. */
 static void notify(void)
@@ -48,10 +32,7 @@ static void *worker(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "worker");
-	long long end = cpu_ns() + PHASE_MS * 1000000LL;
-	volatile unsigned long spin = 0;
-	while (cpu_ns() < end)
-		spin++;
+	crunch(PHASE_MS);
 	nap(PHASE_MS);
 	notify();
 	pthread_mutex_lock(&lock);

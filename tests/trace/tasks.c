@@ -14,36 +14,10 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include "concviz.h"
+#include "spend.h"
 
 #define PHASE_MS 300
-
-/* Sleep ms milliseconds. */
-static void nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
-
-/* Return this thread's CPU time in ns. */
-static long long cpu_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Spend ms milliseconds of this thread's CPU time. */
-static void crunch(long ms)
-{
-	long long end = cpu_ns() + ms * 1000000LL;
-	volatile unsigned long x = 0;
-	while (cpu_ns() < end)
-		for (int i = 0; i < 1000; i++)
-			x += (unsigned long)i;
-}
 
 /* The sleeper: a nap, then CPU work it declares as I/O, then a mark. */
 static void *sleeper(void *arg)

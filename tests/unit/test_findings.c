@@ -854,6 +854,32 @@ static void test_rank_and_output(void **state)
 	tb_free(&b);
 }
 
+/* While a run goes on, the loop's blocks not closed yet count: task 0's
+ * callback ran 30 ms, then task 1's began and has run 25 ms so far (the
+ * run's clock moved on through another lane). Two blocks, each timed as
+ * its own; neither yet in the closed blocks. */
+static void test_live_open_blocks(void **state)
+{
+	(void)state;
+	struct tb b;
+	tb_init(&b, MODE_ASYNC, WL_IO, 0, 2, 2);
+	uint32_t loop = tb_lane(&b, "loop", LANE_LOOP, 0);
+	tb_ev(&b, 0, loop, CV_NO_TASK, EV_POLL, 0, 0, 0);
+	tb_ev(&b, 10, loop, 0, EV_CALLBACK, 0, 0, 0);
+	tb_ev(&b, 40, loop, 1, EV_CALLBACK, 0, 0, 0);
+	tb_lane(&b, "other", LANE_WORKER, 65);
+	tb_build(&b);
+	struct findings_opts live;
+	findings_opts_default(&live);
+	live.live = true;
+	assert_int_equal(findings_update(&b.st, &b.s, &b.tl, &live), 0);
+	const struct finding *f = findings_find(&b.st.list, "loop-blocked");
+	assert_non_null(f);
+	assert_non_null(strstr(f->text, "kept from polling 2 times"));
+	assert_non_null(strstr(f->text, "the longest, 30.0 ms at"));
+	tb_free(&b);
+}
+
 /* Updating as the events arrive gives the same list as one update at the
  * end; a rebuilt timeline (another origin) starts the state afresh. */
 static void test_incremental(void **state)
@@ -968,6 +994,7 @@ int main(void)
 		cmocka_unit_test(test_race),
 		cmocka_unit_test(test_ring_stall),
 		cmocka_unit_test(test_rank_and_output),
+		cmocka_unit_test(test_live_open_blocks),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_models),

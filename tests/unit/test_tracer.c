@@ -307,8 +307,8 @@ static void test_extra_lane(void **state)
 	tr.next_lane = 3;
 	assert_int_equal(tscan_extra_lane(&tr, 4242, 0, "asyncio task fetch", 77), 3);
 	assert_int_equal(tscan_extra_lane(&tr, 4242, 4250, "thread 4250", 78), 4);
-	assert_int_equal(tscan_lane_of(&tr, 4242), -1);
-	assert_int_equal(tscan_lane_of(&tr, 4250), -1);   /* not sampled */
+	assert_null(tscan_thread(&tr, 4242));
+	assert_null(tscan_thread(&tr, 4250));   /* not sampled */
 	struct cv_params p;
 	params_default(&p);
 	struct session s;

@@ -62,23 +62,23 @@ static void test_env(void **state)
 	assert_non_null(env[1]);
 	assert_int_equal(strncmp(env[1], "PYTHONPATH=engines/sdk/python", 29), 0);
 	assert_null(env[2]);
-	assert_int_equal(tr->sdk_python, TSDK_PY_ON);
+	assert_int_equal(tr->sdk_python, MARK_PY_ON);
 	char dir[256];
 	snprintf(dir, sizeof dir, "%s", env[0] + 12);
 	close_tracer(tr);
 	assert_int_not_equal(stat(dir, &st), 0);              /* removed */
 	tr = open_tracer("python3", true, env);
 	assert_null(env[1]);
-	assert_int_equal(tr->sdk_python, TSDK_PY_OFF);
+	assert_int_equal(tr->sdk_python, MARK_PY_OFF);
 	close_tracer(tr);
 	tr = open_tracer("/bin/true", false, env);
 	assert_null(env[1]);
-	assert_int_equal(tr->sdk_python, TSDK_PY_NONE);
+	assert_int_equal(tr->sdk_python, MARK_PY_NONE);
 	close_tracer(tr);
 	setenv("CONCVIZ_PYTHON_DIR", "/nonexistent", 1);
 	tr = open_tracer("python3", false, env);
 	assert_null(env[1]);
-	assert_int_equal(tr->sdk_python, TSDK_PY_MISSING);
+	assert_int_equal(tr->sdk_python, MARK_PY_MISSING);
 	close_tracer(tr);
 	unsetenv("CONCVIZ_PYTHON_DIR");
 }

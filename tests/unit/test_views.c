@@ -22,6 +22,7 @@
 #include "fixtures.h"
 #include "stats.h"
 #include "view.h"
+#include "view_util.h"
 
 #define GOLDEN_DIR "tests/golden"
 
@@ -76,16 +77,16 @@ static void scene_init(struct scene *sc, enum fx_id id)
 	assert_int_equal(rc, 0);
 	view_state_init(&sc->vs);
 	findings_state_init(&sc->fs);
-	assert_int_equal(findings_update(&sc->fs, &sc->s, &sc->tl, NULL), 0);
 	sc->ctx = (struct view_ctx){
 		.s = &sc->s, .tl = &sc->tl, .vs = &sc->vs, .runs = sc->runs, .nruns = scene_runs(sc->runs),
 		.target = "127.0.0.1:8080", .now = -1, .speed = 1.0, .done = true,
 	};
 }
 
-/* Show the scene's findings in its views. */
+/* Compute the scene's findings and show them in its views. */
 static void scene_findings(struct scene *sc)
 {
+	assert_int_equal(findings_update(&sc->fs, &sc->s, &sc->tl, NULL), 0);
 	sc->ctx.findings = &sc->fs.list;
 }
 
@@ -887,6 +888,34 @@ static void test_trace(void **state)
 	scene_free(&sc);
 }
 
+/* Enter on a finding of a traced program, whose lanes are drawn grouped by
+ * process (a row is not a lane id): the Gantt scrolls to the row of the
+ * first of the finding's lanes drawn. The fixture draws lane 5 (a thread of
+ * the first process, started late) on row 4, above lane 4; the finding is
+ * made to be about lanes 5 and 4. */
+static void test_findings_show_traced(void **state)
+{
+	(void)state;
+	struct scene sc;
+	scene_init(&sc, FX_TRACE);
+	scene_findings(&sc);
+	int nl = view_nlanes(&sc.ctx), order[64];
+	assert_true(nl >= 6 && nl <= 64);
+	view_lane_order(&sc.ctx, order, NULL, nl);
+	assert_int_equal(order[4], 5);
+	assert_int_equal(order[5], 4);
+	assert_true(sc.fs.list.n > 0);
+	size_t n;
+	uint32_t *v = (uint32_t *)findings_lanes(&sc.fs.list, &sc.fs.list.f[0], &n);
+	assert_true(v && n >= 2);
+	v[0] = 5;                       /* lane 5 listed first, drawn first: row 4 */
+	v[1] = 4;
+	sc.fs.list.f[0].nlanes = 2;
+	assert_true(view_findings_show(&sc.vs, &sc.ctx, 0));
+	assert_int_equal(sc.vs.top_lane, 4);     /* the row of lane 5, not its id */
+	scene_free(&sc);
+}
+
 /* A traced program that reports its tasks: threads, then the loop, then
  * the task lanes, each process together; the mark drawn and named; the
  * header counts the tasks and the dropped events; the Log merges output and
@@ -963,6 +992,7 @@ int main(void)
 		cmocka_unit_test(test_many_lanes),       cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trace),            cmocka_unit_test(test_trace_sdk),
 		cmocka_unit_test(test_findings_view),    cmocka_unit_test(test_findings_show),
+		cmocka_unit_test(test_findings_show_traced),
 		cmocka_unit_test(test_compare_findings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

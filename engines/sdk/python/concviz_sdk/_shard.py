@@ -63,7 +63,7 @@ _retired = []                   # mappings of threads that ended, to unmap later
 class Shard:
     """One thread's shard: the mapping and the producer's indices."""
 
-    __slots__ = ("mm", "words", "head", "tail", "busy", "dropped")
+    __slots__ = ("mm", "words", "head", "tail", "busy")
 
     def __init__(self, pid, tid):
         flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC | os.O_NOFOLLOW
@@ -90,7 +90,7 @@ class Shard:
         _HDR.pack_into(self.mm, 8, VERSION, HEADER, RECORD, COUNT, pid, tid, CLOCK,
                        PRODUCER, monotonic_ns())
         self.words[Q_MAGIC] = MAGIC          # last: the shard is complete
-        self.head = self.tail = self.dropped = 0
+        self.head = self.tail = 0
         self.busy = False
 
     def __del__(self):
@@ -105,8 +105,7 @@ class Shard:
 
     def drop(self):
         """Count one event that could not be written."""
-        self.dropped += 1
-        self.words[Q_DROPPED] = self.dropped
+        self.words[Q_DROPPED] += 1           # this thread is its only writer
 
 
 def setup(directory):

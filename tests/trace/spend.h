@@ -1,0 +1,37 @@
+/*
+ * spend.h - how the tracer's helper programs spend known time: asleep, or on
+ * a CPU measured by the thread's own CPU clock. Header-only: each helper is
+ * one file, built with nothing but the C library and pthreads.
+ */
+#ifndef CV_TRACE_SPEND_H
+#define CV_TRACE_SPEND_H
+
+#include <time.h>
+
+/* Sleep ms milliseconds (through signals). */
+static inline void nap(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0)
+		;
+}
+
+/* Return this thread's CPU time in ns. */
+static inline long long cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Spend ms milliseconds of this thread's CPU time in a busy loop. */
+static inline void crunch(long ms)
+{
+	long long end = cpu_ns() + ms * 1000000LL;
+	volatile unsigned long x = 0;
+	while (cpu_ns() < end)
+		for (int i = 0; i < 1000; i++)
+			x += (unsigned long)i;
+}
+
+#endif
