@@ -88,7 +88,7 @@ check ui "w: the race workload" '^concviz .*threads ×5 │ race 10 tasks'
 check ui "race: the counter line shows expected and the count" '^counter: expected 1000, (now|final) [0-9]+'
 check ui "race: it ends" '^concviz .*race .*DONE *$' 30
 check ui "race: updates were lost" '^counter: expected 1000, final [0-9]+, lost [1-9][0-9]* updates? \([0-9]+%\)'
-check ui "race: lost updates are marked on the lanes" '^thread [1-5] +[^ ]*!'
+check ui "race: lost updates are marked on the lanes" '^thread [1-5] .*!'
 check ui "race: the legend names the mark" '! lost update'
 tm_keys ui l
 check ui "l: the counter is locked" '^concviz .*race .*shared counter, locked'
@@ -97,7 +97,7 @@ check ui "l: nothing lost, and the lock's cost is shown" '^counter: expected 100
 tm_keys ui w
 check ui "w: the deadlock workload (the lock does not follow)" '^concviz .*deadlock 4 tasks .*opposite orders'
 check ui "deadlock: the cycle is named" '^DEADLOCK thread [1-5] waits for L[12] held by thread [1-5], thread [1-5] waits for L[12] held by thread [1-5]' 20
-check ui "deadlock: the deadlocked waits are drawn apart" '^thread [1-5] +[^ ]*⊗⊗'
+check ui "deadlock: the deadlocked waits are drawn apart" '^thread [1-5] .*⊗⊗'
 check ui "deadlock: the run ends by itself" '^concviz .*deadlock .*DONE *$' 20
 check ui "deadlock: the cycle's tasks failed" 'failed [1-9]'
 tm_keys ui l

@@ -113,6 +113,10 @@ def c_signal(d):
     check(s["rejected"] == 0, "signal: nothing rejected (%d)" % s["rejected"])
     ticks = [r for r in d.kind("mark") if r["name"] == "tick"]
     check(len(ticks) >= 1, "signal: marks from the handler came through (%d)" % len(ticks))
+    # the program stops after 1,000 ticks; each handler call either wrote
+    # its mark or, inside a call of the thread, counted a drop
+    check(len(ticks) + s["dropped"] >= 1000,
+          "signal: every tick written or counted as dropped (%d + %d)" % (len(ticks), s["dropped"]))
     check(s["status"] == 0, "signal: the program ended normally")
 
 

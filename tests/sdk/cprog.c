@@ -9,7 +9,7 @@
  *                   I/O state, a mark, a nested task; 2 threads x 5 tasks
  *   cprog flood N   N tasks as fast as possible (drops when nobody reads)
  *   cprog fork      a task, fork: the child runs a task of its own
- *   cprog signal    tasks while a 20 kHz timer's handler makes marks
+ *   cprog signal    task bursts while a 20 kHz timer's handler makes marks
  *   cprog exit      a task that never ends: the program exits inside it
  */
 #define _POSIX_C_SOURCE 200809L
@@ -116,7 +116,11 @@ static void on_alarm(int sig)
 	ticks++;
 }
 
-/* Tasks while a fast timer interrupts them with marks. */
+/* Tasks in bursts while a 20 kHz timer's handler makes marks, until 1,000
+ * ticks. A burst (1,000 records) fits a shard, and the nap after it lets
+ * the reader (every 2 ms) drain it, so a tick lands either inside a call
+ * (its mark counted as dropped) or outside one (its mark written): never
+ * lost unseen, whatever the reader's or the timer's timing. */
 static int signalled(void)
 {
 	cvz_mark("start");              /* the first call makes the shard */
@@ -128,9 +132,10 @@ static int signalled(void)
 	struct itimerval it = { { 0, 50 }, { 0, 50 } };
 	setitimer(ITIMER_REAL, &it, NULL);
 	long n = 0;
-	while (ticks < 200) {
-		cvz_task_end(cvz_task_begin("busy"));
-		n++;
+	while (ticks < 1000) {
+		for (int i = 0; i < 500; i++, n++)
+			cvz_task_end(cvz_task_begin("busy"));
+		nap(3);
 	}
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
 	setitimer(ITIMER_REAL, &off, NULL);
