@@ -165,12 +165,14 @@ static void tracer_requests(struct tracer *tr, uint64_t t)
 }
 
 /* Reap every child that ended; the program's first process ends the
- * program (MARK_PROG_EXIT with its wait status). */
-static void tracer_reap(struct tracer *tr, uint64_t t)
+ * program (MARK_PROG_EXIT with its wait status). Each ends when it was
+ * reaped, not at the tick's start: it may have reported work since. */
+static void tracer_reap(struct tracer *tr)
 {
 	int ws;
 	pid_t p;
 	while ((p = waitpid(-1, &ws, WNOHANG | __WALL)) > 0) {
+		uint64_t t = clock_ns();
 		tscan_end_process(tr, (uint32_t)p, WIFSIGNALED(ws) ? WTERMSIG(ws) : 0, t);
 		if (p == tr->main_pid) {
 			tr->main_reaped = true;
@@ -276,7 +278,7 @@ static void *tracer_main(void *arg)
 			     i < k; i++)
 				tracer_push(tr, &outev[i]);
 		if (!tr->attach)
-			tracer_reap(tr, t);
+			tracer_reap(tr);
 		if (t - since >= TRACER_WINDOW_NS) {
 			uint64_t cpu = tracer_cpu_ns();
 			tracer_window(tr, t, ticks, since, cpu - cpu0);
@@ -288,6 +290,7 @@ static void *tracer_main(void *arg)
 			break;
 		tracer_flush_tick(tr, t);
 	}
+	t = clock_ns();          /* the run ends after every lane (ended when seen gone) */
 	/* the rest of the output: the pipes may still hold bytes */
 	for (int i = 0; i < 64 && tout_open(&tr->out); i++) {
 		size_t k = tout_read(&tr->out, t, tr->out_lane, outev, TRACER_OUT_EVENTS);

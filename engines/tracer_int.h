@@ -120,13 +120,16 @@ void tracer_push_sdk(struct tracer *tr, const struct cv_event *ev, uint8_t over)
  * since the last tick (or when forced); new lanes start at t. */
 void tscan_discover(struct tracer *tr, uint64_t t, bool force);
 
-/* Sample every thread up to t: state events, names, lanes that ended. */
+/* Sample every thread up to t: state events, names, lanes that ended. A
+ * thread found gone ends when it was found so, not at t: the program may
+ * have reported work (SDK records, stamped by its own clock) after t. */
 void tscan_sample(struct tracer *tr, uint64_t t);
 
 /* Add process pid (a child of concviz when child) and its threads. */
 void tscan_add_process(struct tracer *tr, uint32_t pid, bool child, uint64_t t);
 
-/* End the lanes of process pid at t (crashed with signal sig when > 0). */
+/* End the lanes of process pid at t (crashed with signal sig when > 0);
+ * t is when it was seen gone, no earlier than its last SDK record. */
 void tscan_end_process(struct tracer *tr, uint32_t pid, int sig, uint64_t t);
 
 /* End every lane at t (detach, or the end of the run). */

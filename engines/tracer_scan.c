@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include "clock.h"
 #include "tracer_int.h"
 #include "tracer_sdk.h"
 #include "tracer_sys.h"
@@ -439,7 +440,7 @@ void tscan_sample(struct tracer *tr, uint64_t t)
 		struct tproc_sched now;
 		if (tscan_read(th->fd_sched, buf, sizeof buf) <= 0 ||
 		    tproc_schedstat(buf, strlen(buf), &now) < 0) {
-			tscan_drop(tr, i, 0, t);       /* the thread is gone */
+			tscan_drop(tr, i, 0, clock_ns());   /* gone: it ended before now */
 			dropped = true;
 			continue;
 		}
@@ -449,7 +450,7 @@ void tscan_sample(struct tracer *tr, uint64_t t)
 		th->last = now;
 		tstate_observe(&th->st, dr, dw);
 		if (moved && !tscan_classify(tr, th, t)) {
-			tscan_drop(tr, i, 0, t);
+			tscan_drop(tr, i, 0, clock_ns());
 			dropped = true;
 			continue;
 		}

@@ -92,6 +92,8 @@ def c_basic(d):
 def c_fork(d):
     d.counts("c fork", 3, 3, 0)
     pid = {t["name"]: d.lanes[d.lane_of(t)]["pid"] for t in d.tasks.values()}
+    check(set(pid) == {"parent before", "child", "parent after"},
+          "every task drawn on a lane, however soon its process ended: %s" % sorted(pid))
     check(pid.get("parent before") == pid.get("parent after") != pid.get("child"),
           "the child's task on the child's own lane: %s" % pid)
 

@@ -1,7 +1,8 @@
 /*
- * spend.h - how the tracer's helper programs spend known time: asleep, or on
- * a CPU measured by the thread's own CPU clock. Header-only: each helper is
- * one file, built with nothing but the C library and pthreads.
+ * spend.h - how the tracer's helper programs spend known time: asleep, on a
+ * CPU measured by the thread's own CPU clock, or busy for a wall time.
+ * Header-only: each helper is one file, built with nothing but the C
+ * library and pthreads.
  */
 #ifndef CV_TRACE_SPEND_H
 #define CV_TRACE_SPEND_H
@@ -32,6 +33,21 @@ static inline void crunch(long ms)
 	while (cpu_ns() < end)
 		for (int i = 0; i < 1000; i++)
 			x += (unsigned long)i;
+}
+
+/* Stay busy on the CPU for ms milliseconds of wall time (however much of
+ * a core a loaded machine gives the thread meanwhile). */
+static inline void spin(long ms)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	long long end = ts.tv_sec * 1000000000LL + ts.tv_nsec + ms * 1000000LL;
+	volatile unsigned long x = 0;
+	do {
+		for (int i = 0; i < 1000; i++)
+			x += (unsigned long)i;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+	} while (ts.tv_sec * 1000000000LL + ts.tv_nsec < end);
 }
 
 #endif

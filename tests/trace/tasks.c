@@ -3,13 +3,14 @@
  * phases: the ground truth of the SDK in `concviz trace`.
  *
  * Thread "sleeper": task "nap" (PHASE_MS asleep), then task "declared io"
- * (PHASE_MS of CPU time inside cvz_state(CVZ_IO): drawn as I/O, not as
- * the running it is), then a mark "sleeper done". Thread "cruncher": three
- * tasks "crunch N" of PHASE_MS / 3 of CPU time each. The main thread runs
- * task "main work" (PHASE_MS of CPU time) while they run, joins them, then
- * begins "left open" and exits inside it (concviz cancels it). Prints one
- * line; exit status 0. Built like the tracer's other helpers, with the
- * header's folder on the include path and no library.
+ * (busy on the CPU for PHASE_MS of wall time inside cvz_state(CVZ_IO):
+ * drawn as I/O, not as the running it is), then a mark "sleeper done".
+ * Thread "cruncher": three tasks "crunch N" of PHASE_MS / 3 of CPU time
+ * each. The main thread runs task "main work" (PHASE_MS of CPU time) while
+ * they run, joins them, then begins "left open" and exits inside it
+ * (concviz cancels it). Prints one line; exit status 0. Built like the
+ * tracer's other helpers, with the header's folder on the include path and
+ * no library.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static void *sleeper(void *arg)
 	cvz_task_end(t);
 	t = cvz_task_begin("declared io");
 	cvz_state(CVZ_IO);
-	crunch(PHASE_MS);
+	spin(PHASE_MS);
 	cvz_state(CVZ_AUTO);
 	cvz_task_end(t);
 	cvz_mark("sleeper done");
