@@ -93,14 +93,20 @@ static int fs_add_block(struct findings_state *st, const struct fs_block *b)
 	return 0;
 }
 
+/* Lane fl's open segment as a block; see findings_int.h. */
+struct fs_block fs_seg_block(const struct fs_lane *fl, uint32_t lane)
+{
+	return (struct fs_block){ fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns,
+				  fl->seg_cpu_ns, fl->seg_task, lane };
+}
+
 /* Close lane fl's open segment, recording it when it lasted long enough. */
 static int fs_close_seg(struct findings_state *st, struct fs_lane *fl, uint32_t lane)
 {
 	if (!fl->in_seg)
 		return 0;
 	fl->in_seg = false;
-	struct fs_block b = { fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns, fl->seg_cpu_ns,
-			      fl->seg_task, lane };
+	struct fs_block b = fs_seg_block(fl, lane);
 	return fs_add_block(st, &b);
 }
 
@@ -121,8 +127,7 @@ bool fs_seg_step(struct fs_lane *fl, uint32_t lane, const struct tl_span *sp, in
 	bool goes_on = busy && fl->in_seg && fl->seg_task == sp->task && fl->seg_end == sp->t0;
 	bool ended = fl->in_seg && !goes_on;
 	if (ended) {
-		*closed = (struct fs_block){ fl->seg_t0, fl->seg_end - fl->seg_t0, fl->seg_io_ns,
-					     fl->seg_cpu_ns, fl->seg_task, lane };
+		*closed = fs_seg_block(fl, lane);
 		fl->in_seg = false;
 	}
 	if (!busy)

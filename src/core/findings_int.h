@@ -129,6 +129,9 @@ const char *fd_lanes_words(const struct fd_ctx *c, size_t n, uint32_t first, cha
 bool fs_seg_step(struct fs_lane *fl, uint32_t lane, const struct tl_span *sp, int64_t end,
 		 struct fs_block *closed);
 
+/* Lane fl's open segment as a block of lane `lane`. */
+struct fs_block fs_seg_block(const struct fs_lane *fl, uint32_t lane);
+
 void fd_lock_findings(struct fd_ctx *c);
 void fd_loop_findings(struct fd_ctx *c);
 void fd_cpu_findings(struct fd_ctx *c);

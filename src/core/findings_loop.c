@@ -71,8 +71,7 @@ static size_t loop_pending(const struct fd_ctx *c, size_t l, struct fs_block out
 	    out[n].ns >= c->st->block_ns)
 		n++;
 	if (fl.in_seg && fl.seg_end - fl.seg_t0 >= c->st->block_ns)
-		out[n++] = (struct fs_block){ fl.seg_t0, fl.seg_end - fl.seg_t0, fl.seg_io_ns,
-					      fl.seg_cpu_ns, fl.seg_task, (uint32_t)l };
+		out[n++] = fs_seg_block(&fl, (uint32_t)l);
 	return n;
 }
 

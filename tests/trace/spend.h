@@ -17,37 +17,35 @@ static inline void nap(long ms)
 		;
 }
 
-/* Return this thread's CPU time in ns. */
-static inline long long cpu_ns(void)
+/* Return clock clk's time in ns. */
+static inline long long clock_of(clockid_t clk)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	clock_gettime(clk, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Stay busy on the CPU until clock clk has moved on by ms milliseconds. */
+static inline void busy_for(clockid_t clk, long ms)
+{
+	long long end = clock_of(clk) + ms * 1000000LL;
+	volatile unsigned long x = 0;
+	while (clock_of(clk) < end)
+		for (int i = 0; i < 1000; i++)
+			x += (unsigned long)i;
 }
 
 /* Spend ms milliseconds of this thread's CPU time in a busy loop. */
 static inline void crunch(long ms)
 {
-	long long end = cpu_ns() + ms * 1000000LL;
-	volatile unsigned long x = 0;
-	while (cpu_ns() < end)
-		for (int i = 0; i < 1000; i++)
-			x += (unsigned long)i;
+	busy_for(CLOCK_THREAD_CPUTIME_ID, ms);
 }
 
 /* Stay busy on the CPU for ms milliseconds of wall time (however much of
  * a core a loaded machine gives the thread meanwhile). */
 static inline void spin(long ms)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	long long end = ts.tv_sec * 1000000000LL + ts.tv_nsec + ms * 1000000LL;
-	volatile unsigned long x = 0;
-	do {
-		for (int i = 0; i < 1000; i++)
-			x += (unsigned long)i;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-	} while (ts.tv_sec * 1000000000LL + ts.tv_nsec < end);
+	busy_for(CLOCK_MONOTONIC, ms);
 }
 
 #endif
