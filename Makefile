@@ -200,7 +200,7 @@ asan:
 # The threaded and forked tests built with ThreadSanitizer.
 tsan:
 	$(MAKE) BUILD=build/tsan SAN=thread OPT="-O1 -g" BIN=build/tsan/concviz tsan-run
-TSAN_TESTS = $(filter %/test_ring %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner %/test_trace %/test_race %/test_sdk,$(TESTS))
+TSAN_TESTS = $(filter %/test_ring %/test_record %/test_sockset %/test_fdcloser %/test_engines %/test_gil %/test_origin %/test_taskq %/test_async %/test_runner %/test_trace %/test_race %/test_sdk,$(TESTS))
 tsan-run: test-deps $(BIN) $(TSAN_TESTS) $(TRACE_HELPERS)
 	@TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" BIN=./$(BIN) BUILD=$(BUILD) sh tests/run.sh $(TSAN_TESTS)
 

@@ -326,7 +326,7 @@ static void async_race_join(struct engine *e)
  * negative errno, with nothing left open. */
 static int async_race_setup(struct async_race *a)
 {
-	int rc = uvloop_init(&a->u, on_uv_wake, NULL, a);
+	int rc = uvloop_init(&a->u, on_uv_wake, a);
 	if (rc < 0)
 		return rc;
 	uv_idle_init(&a->u.loop, &a->idle);

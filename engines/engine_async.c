@@ -3,22 +3,33 @@
  *
  * io: all downloads go through one curl multi handle in its socket mode, the
  * wiring of curl's docs/examples/multi-uv.c: curl tells us which sockets to
- * watch (cb_socket -> uv_poll start/stop) and when to call it back
- * (cb_timer -> one uv_timer); libuv tells curl what happened (on_uv_poll,
- * on_uv_timer -> curl_multi_socket_action), and finished transfers are read
- * with curl_multi_info_read (async_check_done). One context, struct async, is
- * the user pointer of every callback and the .data of every handle. At most
- * `limit` transfers are in flight (params workers; 0 = all tasks); the rest
- * wait queued and start as others finish. Transfers start ASYNC_BATCH per
- * loop iteration (a uv_idle "ramp"), so with thousands in flight the first
- * answers are served while later transfers still connect.
+ * watch (cb_socket -> sockset_watch / sockset_forget) and when to call it
+ * back (cb_timer -> one uv_timer); the loop tells curl what happened
+ * (on_sock, on_uv_timer -> curl_multi_socket_action), and finished
+ * transfers are read with curl_multi_info_read (async_check_done). One
+ * context, struct async, is the user pointer of every callback and the
+ * .data of every handle. At most `limit` transfers are in flight (params
+ * workers; 0 = all tasks); the rest wait queued and start as others finish.
+ * Transfers start ASYNC_BATCH per loop iteration (a uv_idle "ramp"), so
+ * with thousands in flight the first answers are served while later
+ * transfers still connect.
  *
- * Costs, measured on 2 shared cores: ~150 us of loop-thread CPU per
- * transfer, 60% of it in the kernel (loopback connect runs the server's half
- * of the handshake in our thread). With everything in flight no connection
- * can be reused, so transfers skip curl's connection-cache search and close
- * their connection when done: both are linear in the open connections and
- * made 10,000 transfers several times slower.
+ * Costs, measured on 2 shared cores (a VM whose system calls and page
+ * faults are dear): ~100 us of loop-thread CPU per transfer, about half of
+ * it in the kernel (loopback connect, send and recv run the origin's side
+ * of the TCP work in our thread), a quarter in curl. Three choices keep the
+ * rest down:
+ *  - the sockets are watched through one epoll set that libuv polls as a
+ *    single handle (sockset.c), not a uv_poll each: a socket costs two
+ *    epoll_ctl calls instead of seven and an ioctl (~12% of the loop);
+ *  - curl closes its sockets through cb_close_socket, which hands them to a
+ *    closer thread (fdcloser.c) in batches, before each poll that may sleep
+ *    or every ASYNC_CLOSE_BATCH: close() runs the FIN through both ends of
+ *    the connection, ~10 us each, now on the other core;
+ *  - with everything in flight no connection can be reused, so transfers
+ *    skip curl's connection-cache search and close their connection when
+ *    done: both are linear in the open connections and made 10,000
+ *    transfers several times slower.
  *
  * cpu: every task is a uv_idle callback on the loop thread that computes a
  * whole sum, so one running task blocks the loop and every other task: the
@@ -35,8 +46,8 @@
  * Cancel: engine_cancel -> uv_async_send; the loop fails in-flight tasks as
  * FAIL_CANCELLED and ends queued lanes without starting them. A running cpu
  * task notices the cancel flag at its next tick. At the end the loop thread
- * closes every handle, cleans up curl and sets e->finished; async_join joins
- * it and frees the rest.
+ * closes every handle, cleans up curl, waits for the closer to have closed
+ * every socket and sets e->finished; async_join joins it and frees the rest.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -47,13 +58,16 @@
 #include <uv.h>
 #include "emit.h"
 #include "engine.h"
+#include "fdcloser.h"
 #include "io_curl.h"
+#include "sockset.h"
 #include "uvloop.h"
 #include "workload.h"
 
 enum { TS_QUEUED = 0, TS_RUNNING = 1, TS_ENDED = 2 };
 
 #define ASYNC_BATCH 16   /* transfers started per loop iteration (measured best) */
+#define ASYNC_CLOSE_BATCH 64   /* sockets handed to the closer at once while busy */
 
 struct async;
 
@@ -67,18 +81,11 @@ struct async_xfer {
 	char errbuf[CURL_ERROR_SIZE];
 };
 
-/* One socket curl asked us to watch (curl's socketp). */
-struct async_sock {
-	uv_poll_t poll;           /* first: the handle's address is the struct's */
-	struct async *a;
-	curl_socket_t fd;
-	uint32_t task;            /* task of the transfer that last used it */
-	int events;               /* UV_READABLE / UV_WRITABLE now watched */
-};
-
 struct async {
 	struct engine *e;
 	struct uvloop u;          /* the loop, the loop lane, the cancel wake */
+	struct sockset ss;        /* io: the sockets curl asked us to watch */
+	struct fdcloser closer;   /* io: closes curl's sockets off the loop thread */
 	uv_timer_t timer;         /* curl's timeout */
 	uv_idle_t idle;           /* cpu: one task per callback; io: ramp-up */
 	CURLM *multi;
@@ -111,74 +118,55 @@ static void async_task_end(struct async *a, uint32_t i, enum ev_kind kind, uint1
 	a->ended++;
 }
 
-static void on_uv_poll(uv_poll_t *h, int status, int events);
 static void on_uv_ramp(uv_idle_t *h);
 static void async_check_done(struct async *a);
-
-/* Close callback of a socket watcher: free it. */
-static void on_uv_sock_closed(uv_handle_t *h)
-{
-	free(h->data);
-}
 
 /* cb_socket: curl wants socket s watched for `what` (or forgotten). */
 static int cb_socket(CURL *easy, curl_socket_t s, int what, void *userp, void *socketp)
 {
 	struct async *a = userp;
-	struct async_sock *as = socketp;
 	struct async_xfer *x = NULL;
+	(void)socketp;
 
 	if (what == CURL_POLL_REMOVE) {
-		if (as) {
-			/* uv_close stops the watcher itself: no uv_poll_stop, which
-			 * would cost one more epoll_ctl per socket. */
-			uv_close((uv_handle_t *)&as->poll, on_uv_sock_closed);
-			curl_multi_assign(a->multi, s, NULL);
-		}
+		sockset_forget(&a->ss, s);
 		return 0;
 	}
-	if (!as) {
-		as = calloc(1, sizeof *as);
-		if (!as)
-			return -1;
-		as->a = a;
-		as->fd = s;
-		if (uv_poll_init_socket(&a->u.loop, &as->poll, s) < 0) {
-			free(as);
-			return -1;
-		}
-		as->poll.data = as;
-		curl_multi_assign(a->multi, s, as);
-	}
-	as->task = CV_NO_TASK;
+	uint32_t task = CV_NO_TASK;
 	if (easy && curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&x) == CURLE_OK && x)
-		as->task = x->task;
+		task = x->task;
 	int events = 0;
 	if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
-		events |= UV_READABLE;
+		events |= SOCKSET_IN;
 	if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
-		events |= UV_WRITABLE;
-	if (events == as->events)
-		return 0;   /* uv_poll_start would cost two epoll_ctl calls for nothing */
-	as->events = events;
-	return uv_poll_start(&as->poll, events, on_uv_poll) < 0 ? -1 : 0;
+		events |= SOCKSET_OUT;
+	return sockset_watch(&a->ss, s, events, task) < 0 ? -1 : 0;
 }
 
-/* on_uv_poll: a watched socket is ready; tell curl, then reap transfers. */
-static void on_uv_poll(uv_poll_t *h, int status, int events)
+/* curl's close function for its sockets: out of the set, and closed by
+ * the closer thread (handed over before the next poll). */
+static int cb_close_socket(void *clientp, curl_socket_t s)
 {
-	struct async_sock *as = h->data;
-	struct async *a = as->a;
+	struct async *a = clientp;
+	sockset_closing(&a->ss, s);
+	fdcloser_add(&a->closer, s);
+	return 0;
+}
+
+/* on_sock: a watched socket is ready; tell curl, then reap transfers. */
+static void on_sock(void *data, int fd, int events, uint32_t task)
+{
+	struct async *a = data;
 	int flags = 0, running;
 
-	if (status < 0)
+	if (events & SOCKSET_ERR)
 		flags = CURL_CSELECT_ERR;
-	if (events & UV_READABLE)
+	if (events & SOCKSET_IN)
 		flags |= CURL_CSELECT_IN;
-	if (events & UV_WRITABLE)
+	if (events & SOCKSET_OUT)
 		flags |= CURL_CSELECT_OUT;
-	async_lane(a, EV_CALLBACK, as->task);
-	curl_multi_socket_action(a->multi, as->fd, flags, &running);
+	async_lane(a, EV_CALLBACK, task);
+	curl_multi_socket_action(a->multi, fd, flags, &running);
 	async_check_done(a);
 }
 
@@ -243,6 +231,8 @@ static struct async_xfer *async_xfer_get(struct async *a)
 	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, cb_body);
 	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, (void *)x);
 	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, (void *)x);
+	curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETFUNCTION, cb_close_socket);
+	curl_easy_setopt(x->easy, CURLOPT_CLOSESOCKETDATA, (void *)a);
 	if (a->limit >= a->ntasks) {
 		/* Every task has its own slot, so no connection can ever be reused:
 		 * skip curl's search of the connection cache (linear in the
@@ -377,11 +367,16 @@ static void on_uv_idle(uv_idle_t *h)
 		async_finish(a);
 }
 
-/* Before each poll (a new loop iteration): a new budget of transfers. */
+/* Before each poll (a new loop iteration): a new budget of transfers; the
+ * sockets curl closed go to the closer thread by ASYNC_CLOSE_BATCH (each
+ * hand-over may wake it, which costs the loop thread), or all of them when
+ * the poll may sleep. */
 static void async_before_poll(void *data)
 {
 	struct async *a = data;
 	a->batch_left = ASYNC_BATCH;
+	if (fdcloser_pending(&a->closer) >= ASYNC_CLOSE_BATCH || uv_backend_timeout(&a->u.loop) != 0)
+		fdcloser_flush(&a->closer);
 }
 
 /* on_uv_wake: engine_cancel was called: fail what runs, drop what waits. */
@@ -436,6 +431,7 @@ static void *async_main(void *arg)
 	uvloop_run(&a->u);
 	for (uint32_t k = 0; k < a->nxfers; k++)
 		curl_easy_cleanup(a->xfers[k]->easy);
+	fdcloser_stop(&a->closer);   /* every socket closed before the run is over */
 	atomic_store(&e->finished, true);
 	return NULL;
 }
@@ -455,6 +451,8 @@ static void async_free(struct async *a)
 	free(a->xfers);
 	free(a->tstate);
 	free(a->loopback);
+	fdcloser_stop(&a->closer);
+	sockset_free(&a->ss);
 	uvloop_free(&a->u);
 	free(a);
 }
@@ -495,7 +493,7 @@ static void async_loop_teardown(struct async *a)
  * before the loop thread exists). Returns 0 or a negative errno. */
 static int async_setup(struct async *a)
 {
-	int rc = uvloop_init(&a->u, on_uv_wake, on_uv_sock_closed, a);
+	int rc = uvloop_init(&a->u, on_uv_wake, a);
 	if (rc < 0)
 		return rc;
 	a->u.before_poll = async_before_poll;
@@ -503,8 +501,9 @@ static int async_setup(struct async *a)
 	uv_idle_init(&a->u.loop, &a->idle);
 	a->timer.data = a->idle.data = a;
 	if (a->e->p.workload == WL_IO) {
-		a->multi = curl_multi_init();
-		if (!a->multi)
+		fdcloser_start(&a->closer);   /* without it sockets close at once */
+		rc = sockset_init(&a->ss, &a->u.loop, on_sock, a);
+		if (rc == 0 && !(a->multi = curl_multi_init()))
 			rc = -ENOMEM;
 	}
 	if (a->multi) {

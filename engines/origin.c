@@ -6,13 +6,18 @@
  *   READ   parse the request head (httpreq.c); the timer is the idle
  *          timeout, armed when the connection becomes idle and not pushed
  *          back by partial data, so a stalled half request is dropped;
- *   WAIT   reading is stopped (pipelined bytes wait in `pend`), the timer
- *          waits latency + jitter (or ?ms=);
+ *   WAIT   the timer waits latency + jitter (or ?ms=);
  *   WRITE  header and body go out in one uv_write; the body is `size` bytes
  *          gathered from one shared static chunk; the timer bounds the write;
  *   LINGER after a "Connection: close" answer: shut down our side, read and
  *          drop until the peer closes or a short timer fires, so the client
  *          sees the whole answer instead of a reset.
+ * Reading goes on while a request waits and is written: bytes that come
+ * meanwhile (pipelined requests) are kept in `pend`, up to ORIGIN_PEND_MAX
+ * before reading stops until they are used, and the client's EOF is
+ * remembered (its pending requests are still answered, then the connection
+ * closes). Stopping and restarting the read instead would cost two
+ * epoll_ctl calls per request. A stalled answer stops reading.
  * A request picked for failure (fail_rate) gets a 500 or, half the time, a
  * TCP reset after its wait. Parameters live under a mutex (changed from any
  * thread by origin_configure); counters are atomics; everything else belongs
@@ -39,6 +44,7 @@
 #define ORIGIN_READ_BUF (64 * 1024)    /* one read buffer per loop */
 #define ORIGIN_LINGER_MS 2000          /* at most, after a close answer */
 #define ORIGIN_BACKLOG 8192            /* the kernel caps it at somaxconn */
+#define ORIGIN_PEND_MAX (64 * 1024)    /* pipelined bytes kept before reading stops */
 
 enum { C_READ, C_WAIT, C_WRITE, C_LINGER, C_STALL };
 enum { FAIL_NO, FAIL_500, FAIL_RESET };
@@ -53,6 +59,7 @@ struct conn {
 	int state;
 	int open_handles;           /* handles not yet closed (2, then 0: free) */
 	bool closing, reading;
+	bool peer_eof;              /* the client shut down its side (read EOF) */
 	bool keep_alive, head_only; /* of the answer being prepared */
 	bool stall;                 /* ?stall=1: half the body, then silence */
 	int fail, status;
@@ -326,7 +333,10 @@ static void conn_parse(struct conn *c, const char *data, size_t len, bool from_p
 			free(c->pend);
 			c->pend = NULL;
 			c->pend_off = c->pend_len = 0;
-			conn_reading(c, true);
+			if (c->peer_eof)
+				conn_close(c);   /* the rest of the head will never come */
+			else
+				conn_reading(c, true);
 		}
 		return;
 	}
@@ -334,7 +344,6 @@ static void conn_parse(struct conn *c, const char *data, size_t len, bool from_p
 		conn_reject(c);
 		return;
 	}
-	conn_reading(c, false);
 	if (from_pend) {
 		c->pend_off += used;
 	} else if (used < len) {
@@ -350,18 +359,49 @@ static void conn_parse(struct conn *c, const char *data, size_t len, bool from_p
 	conn_request(c);
 }
 
-/* Bytes arrived (or EOF / an error): parse, drop while lingering, or close. */
+/* Keep bytes that came while a request waits or is written (pipelined
+ * requests) after those in pend; stop reading past ORIGIN_PEND_MAX. */
+static void conn_keep(struct conn *c, const char *data, size_t len)
+{
+	size_t have = c->pend ? c->pend_len - c->pend_off : 0;
+	char *p = malloc(have + len);
+	if (!p) {
+		conn_close(c);
+		return;
+	}
+	if (have)
+		memcpy(p, c->pend + c->pend_off, have);
+	memcpy(p + have, data, len);
+	free(c->pend);
+	c->pend = p;
+	c->pend_off = 0;
+	c->pend_len = have + len;
+	if (c->pend_len >= ORIGIN_PEND_MAX)
+		conn_reading(c, false);   /* conn_next reads on once pend is used */
+}
+
+/* Bytes arrived (or EOF / an error): parse, keep for later, drop while
+ * lingering, or close. */
 static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 {
 	struct conn *c = s->data;
 	if (nread == 0 || c->closing)
 		return;
+	bool busy = c->state == C_WAIT || c->state == C_WRITE;
+	if (nread == UV_EOF && busy) {
+		/* answer what was asked, then close (libuv stopped reading) */
+		c->peer_eof = true;
+		c->reading = false;
+		return;
+	}
 	if (nread < 0) {
 		conn_close(c);
 		return;
 	}
 	if (c->state == C_READ)
 		conn_parse(c, buf->base, (size_t)nread, false);
+	else if (busy)
+		conn_keep(c, buf->base, (size_t)nread);
 	/* LINGER: drop what the client still sends */
 }
 
@@ -402,8 +442,9 @@ static void on_written(uv_write_t *req, int status)
 	atomic_fetch_add(&c->o->n_resp, 1);
 	if (c->stall) {
 		/* a body that stalls half-way: hold the connection, send nothing
-		 * more, close when the idle timeout runs out */
+		 * more, read nothing, close when the idle timeout runs out */
 		c->state = C_STALL;
+		conn_reading(c, false);
 		conn_timer(c, atomic_load(&c->o->idle_ms));
 		return;
 	}
@@ -438,6 +479,10 @@ static void conn_next(struct conn *c)
 	free(c->pend);
 	c->pend = NULL;
 	c->pend_off = c->pend_len = 0;
+	if (c->peer_eof) {
+		conn_close(c);   /* every request the client sent is answered */
+		return;
+	}
 	conn_reading(c, true);
 }
 
@@ -489,7 +534,9 @@ static void on_connection(uv_stream_t *server, int status)
 	o->conns = c;
 	atomic_fetch_add(&o->n_conn, 1);
 	atomic_fetch_add(&o->n_open, 1);
-	uv_tcp_nodelay(&c->tcp, 1);
+#ifndef __linux__
+	uv_tcp_nodelay(&c->tcp, 1);   /* Linux: inherited from the listener */
+#endif
 	conn_next(c);
 }
 
@@ -546,6 +593,11 @@ static int origin_listen(struct origin *o, const struct origin_cfg *cfg, char *e
 		return -EINVAL;
 	}
 	rc = uv_tcp_bind(&o->server, (struct sockaddr *)&ss, 0);
+	/* No Nagle: the tail of a long body must not wait for the client's
+	 * delayed ACK. Accepted sockets inherit it from the listener (Linux),
+	 * which saves a system call per connection. */
+	if (rc == 0)
+		rc = uv_tcp_nodelay(&o->server, 1);
 	if (rc == 0)
 		rc = uv_listen((uv_stream_t *)&o->server, ORIGIN_BACKLOG, on_connection);
 	if (rc == 0) {

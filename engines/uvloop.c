@@ -33,20 +33,19 @@ static void on_uv_check(uv_check_t *h)
 		uvloop_lane(u, EV_CALLBACK, CV_NO_TASK);
 }
 
-/* Close a handle of the loop (uv_walk callback; arg: the uvloop). */
+/* Close a handle of the loop (uv_walk callback). */
 static void uvloop_close_walk(uv_handle_t *h, void *arg)
 {
-	struct uvloop *u = arg;
+	(void)arg;
 	if (!uv_is_closing(h))
-		uv_close(h, h->type == UV_POLL ? u->poll_closed : NULL);
+		uv_close(h, NULL);
 }
 
 /* Make the loop and its handles (see uvloop.h). */
-int uvloop_init(struct uvloop *u, uv_async_cb on_wake, uv_close_cb poll_closed, void *data)
+int uvloop_init(struct uvloop *u, uv_async_cb on_wake, void *data)
 {
 	u->lane_kind = EV_NONE;
 	u->lane_task = CV_NO_TASK;
-	u->poll_closed = poll_closed;
 	u->data = data;
 	if (!u->lock_made) {
 		pthread_mutex_init(&u->wake_lock, NULL);

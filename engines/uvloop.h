@@ -30,7 +30,6 @@ struct uvloop {
 	uint16_t lane_kind;        /* the loop lane's state, to emit only changes */
 	uint32_t lane_task;
 	bool lane_ended;
-	uv_close_cb poll_closed;   /* how uv_poll handles close (NULL: plainly) */
 	void (*before_poll)(void *data); /* prepare calls it first (or NULL) */
 	void *data;                /* the engine's context: .data of the wake handle */
 	pthread_t thread;          /* the loop thread */
@@ -38,10 +37,9 @@ struct uvloop {
 };
 
 /* Make the loop, its prepare and check handles (started) and the wake
- * handle (on_wake with h->data = data); poll handles will close with
- * poll_closed. 0, or a negative errno with nothing left open (uvloop_free
- * still frees the lock). */
-int uvloop_init(struct uvloop *u, uv_async_cb on_wake, uv_close_cb poll_closed, void *data);
+ * handle (on_wake with h->data = data). 0, or a negative errno with nothing
+ * left open (uvloop_free still frees the lock). */
+int uvloop_init(struct uvloop *u, uv_async_cb on_wake, void *data);
 
 /* Emit the loop lane's state kind (EV_POLL, EV_CALLBACK) for task, unless
  * that is its state already. */

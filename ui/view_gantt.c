@@ -231,7 +231,7 @@ static void gantt_lane(struct canvas *c, int x, int y, int gw, int l, const stru
 			if (!seeded) {
 				int64_t mid = vs->t0 + (int64_t)i * vs->span_ns + vs->span_ns / 2;
 				long k = timeline_span_at(tl, (size_t)l, mid);
-				last_alt = k >= 0 && !(tl->lanes[l].spans[k].seq & 1); /* first task: plain */
+				last_alt = k >= 0 && !(tl_span_at(&tl->lanes[l], k)->seq & 1); /* first task: plain */
 				seeded = true;
 			} else {
 				last_alt = !last_alt;
@@ -442,7 +442,7 @@ bool view_detail(const struct view_ctx *ctx, int lane, int64_t t, char *buf, siz
 	long k = timeline_span_at(tl, (size_t)lane, t);
 	if (k < 0)
 		return false;
-	const struct tl_span *sp = &tl->lanes[lane].spans[k];
+	const struct tl_span *sp = tl_span_at(&tl->lanes[lane], k);
 	int64_t end = timeline_span_end(tl, (size_t)lane, (size_t)k);
 	bool u = false; /* plain ASCII units: the line is also used by the TUI's status */
 	const char *sep = " | ";

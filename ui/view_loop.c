@@ -38,7 +38,7 @@ static int loop_lane(const struct view_ctx *ctx)
 				return (int)i;
 	if (ctx->tl)
 		for (size_t i = 0; i < ctx->tl->nlanes; i++)
-			if (ctx->tl->lanes[i].n && ctx->tl->lanes[i].spans[0].state == ST_POLL)
+			if (ctx->tl->lanes[i].n && tl_span_at(&ctx->tl->lanes[i], 0)->state == ST_POLL)
 				return (int)i;
 	return -1;
 }
@@ -78,7 +78,7 @@ static void loop_summarize(const struct timeline *tl, int l, struct loop_sum *ls
 	int64_t iter_cb = 0;
 	bool in_poll = false;
 	for (size_t i = 0; i < ln->n; i++) {
-		const struct tl_span *sp = &ln->spans[i];
+		const struct tl_span *sp = tl_span_at(ln, i);
 		int64_t d = timeline_span_end(tl, (size_t)l, i) - sp->t0;
 		if (d < 0)
 			d = 0;

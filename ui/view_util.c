@@ -237,7 +237,7 @@ static bool view_failed_shown(const struct timeline *tl)
 		return false;
 	for (size_t l = 0; l < tl->nlanes; l++) {
 		const struct tl_lane *ln = &tl->lanes[l];
-		if (ln->cum[ST_FAILED] || (ln->n && ln->spans[ln->n - 1].failed))
+		if (ln->cum[ST_FAILED] || (ln->n && tl_span_at(ln, ln->n - 1)->failed))
 			return true;
 	}
 	return false;

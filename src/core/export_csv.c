@@ -38,7 +38,7 @@ static void put_lane(FILE *f, const struct session *s, const struct timeline *tl
 {
 	const struct tl_lane *ln = &tl->lanes[l];
 	for (size_t i = 0; i < ln->n; i++) {
-		const struct tl_span *sp = &ln->spans[i];
+		const struct tl_span *sp = tl_span_at(ln, i);
 		if (sp->state == ST_NONE)
 			continue;
 		int64_t end = timeline_span_end(tl, l, i);

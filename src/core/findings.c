@@ -171,7 +171,7 @@ static int fs_scan_lane(struct findings_state *st, const struct session *s, cons
 		fl->loop = true;
 	bool was_open = fl->cur < ln->n;
 	for (size_t i = fl->cur; i < limit; i++) {
-		const struct tl_span *sp = &ln->spans[i];
+		const struct tl_span *sp = tl_span_at(ln, i);
 		int64_t end = timeline_span_end(tl, l, i);
 		uint64_t d = end > sp->t0 ? (uint64_t)(end - sp->t0) : 0;
 		if (sp->state == ST_IO && sp->task < st->ntasks)
@@ -224,7 +224,7 @@ static void fd_lane_digest(struct fd_ctx *c, size_t l)
 	timeline_lane_stats(c->tl, l, d->ns);
 	d->notask = fl->cpu_notask_ns;
 	if (ln->n && ln->end < 0 && fl->cur < ln->n) {   /* the open span, up to now */
-		const struct tl_span *sp = &ln->spans[ln->n - 1];
+		const struct tl_span *sp = tl_span_at(ln, ln->n - 1);
 		if (sp->state == ST_CPU && sp->task == CV_NO_TASK)
 			d->notask += (uint64_t)(timeline_span_end(c->tl, l, ln->n - 1) - sp->t0);
 	}

@@ -83,7 +83,7 @@ static void lock_stuck(struct fd_ctx *c)
 		const struct tl_lane *ln = &tl->lanes[l];
 		if (!ln->n)
 			continue;
-		int64_t moved = ln->end >= 0 ? ln->end : ln->spans[ln->n - 1].t0;
+		int64_t moved = ln->end >= 0 ? ln->end : tl_span_at(ln, ln->n - 1)->t0;
 		if (lock_waiting(c, ln)) {
 			n++;
 			if (since < 0 || ln->wait_since < since)

@@ -67,7 +67,7 @@ static size_t loop_pending(const struct fd_ctx *c, size_t l, struct fs_block out
 	struct fs_lane fl = c->st->lanes[l];        /* a copy: the state stays as it is */
 	int64_t now = timeline_span_end(c->tl, l, ln->n - 1);
 	size_t n = 0;
-	if (fs_seg_step(&fl, (uint32_t)l, &ln->spans[ln->n - 1], now, &out[n]) &&
+	if (fs_seg_step(&fl, (uint32_t)l, tl_span_at(ln, ln->n - 1), now, &out[n]) &&
 	    out[n].ns >= c->st->block_ns)
 		n++;
 	if (fl.in_seg && fl.seg_end - fl.seg_t0 >= c->st->block_ns)

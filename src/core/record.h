@@ -66,8 +66,10 @@ struct replay *replay_open(const char *path, struct session *s, char *err, size_
 struct replay *replay_open_mem(const void *data, size_t len, struct session *s,
 			       char *err, size_t errlen);
 
-/* Read the next chunk's events: *ev points at them (valid until the next
- * call), returns their count, 0 at a clean end, -1 on a damaged chunk (err
+#define REPLAY_BUFS 4  /* a chunk's events stay valid for REPLAY_BUFS - 1 more calls */
+
+/* Read the next chunk's events: *ev points at them (valid until the
+ * REPLAY_BUFS - 1 calls after this one), returns their count, 0 at a clean end, -1 on a damaged chunk (err
  * via replay_error; the events before it stay valid). A file cut short ends
  * cleanly at its last complete chunk with replay_truncated() true. */
 long replay_next(struct replay *rp, const struct cv_event **ev);
@@ -94,7 +96,8 @@ void replay_close(struct replay *rp);
  * before it, so a viewer may still show it, but commands should fail.
  * A file cut short loads its complete chunks and returns 0 with a note in
  * err ("FILE: cut short (the recording was not closed); loaded its first N
- * events"); err is "" otherwise. */
+ * events"); err is "" otherwise. Reads and decodes on a thread of its own
+ * while the caller's thread builds the timeline (replay_load.c). */
 struct timeline;
 int replay_load(const char *path, struct session *s, struct timeline *tl,
 		char *err, size_t errlen);

@@ -10,8 +10,9 @@
  * file whose bytes are wrong fails with the number of the damaged chunk
  * (chunks are numbered from 1). Layout: codec.h and README.md.
  *
- * replay_load builds the same timeline a live run builds, by feeding every
- * event to timeline_add.
+ * The events of the last REPLAY_BUFS - 1 chunks returned stay valid: each
+ * chunk is decoded into the next of REPLAY_BUFS buffers in turn, so that
+ * replay_load can read ahead on another thread (replay_load.c).
  */
 #include "record.h"
 
@@ -38,8 +39,9 @@ struct replay {
 	size_t cbuf_cap;
 	uint8_t *rbuf;            /* decompressed columns */
 	size_t rbuf_cap;
-	struct cv_event *ev;
-	size_t ev_cap;
+	struct cv_event *ev[REPLAY_BUFS]; /* decoded events, used in turn */
+	size_t ev_cap[REPLAY_BUFS];
+	unsigned ev_i;            /* the buffer the next chunk goes to */
 	ZSTD_DCtx *dctx;
 	uint32_t chunks;          /* complete chunks returned */
 	uint64_t events;          /* events returned */
@@ -130,12 +132,13 @@ static int rp_reserve(struct replay *rp, size_t raw, size_t count)
 		rp->rbuf = p;
 		rp->rbuf_cap = raw;
 	}
-	if (count > rp->ev_cap) {
-		struct cv_event *e = realloc(rp->ev, count * sizeof *e);
+	unsigned i = rp->ev_i;
+	if (count > rp->ev_cap[i]) {
+		struct cv_event *e = realloc(rp->ev[i], count * sizeof *e);
 		if (!e)
 			return rp_fail(rp, "out of memory; close other programs");
-		rp->ev = e;
-		rp->ev_cap = count;
+		rp->ev[i] = e;
+		rp->ev_cap[i] = count;
 	}
 	return 0;
 }
@@ -344,11 +347,13 @@ long replay_next(struct replay *rp, const struct cv_event **ev)
 	size_t got = ZSTD_decompressDCtx(rp->dctx, rp->rbuf, raw, rp->cbuf, csize);
 	if (ZSTD_isError(got) || got != raw)
 		return rp_fail(rp, "chunk %u is corrupt (bad zstd data)", no);
-	if (codec_events_decode(rp->rbuf, raw, rp->ev, count) < 0)
+	struct cv_event *out = rp->ev[rp->ev_i];
+	if (codec_events_decode(rp->rbuf, raw, out, count) < 0)
 		return rp_fail(rp, "chunk %u is corrupt (bad event encoding)", no);
+	rp->ev_i = (rp->ev_i + 1) % REPLAY_BUFS;
 	rp->chunks++;
 	rp->events += count;
-	*ev = rp->ev;
+	*ev = out;
 	return (long)count;
 }
 
@@ -386,51 +391,8 @@ void replay_close(struct replay *rp)
 	ZSTD_freeDCtx(rp->dctx);
 	free(rp->cbuf);
 	free(rp->rbuf);
-	free(rp->ev);
+	for (int i = 0; i < REPLAY_BUFS; i++)
+		free(rp->ev[i]);
 	free(rp->name);
 	free(rp);
-}
-
-/* Read a whole recording into s and tl; see record.h. */
-int replay_load(const char *path, struct session *s, struct timeline *tl,
-		char *err, size_t errlen)
-{
-	timeline_init(tl, 0);
-	struct replay *rp = replay_open(path, s, err, errlen);
-	if (!rp)
-		return -1;
-	timeline_init(tl, s->start_mono_ns);
-	const struct cv_event *ev;
-	long n;
-	int rc = 0;
-	while ((n = replay_next(rp, &ev)) > 0) {
-		for (long i = 0; i < n && !rc; i++) {
-			/* lanes and tasks may appear mid-run; anything else must be
-			 * known to the header (a crafted file must not make the
-			 * timeline allocate for 16 million lanes) */
-			int e = session_take(s, &ev[i]);
-			if (e == 0)
-				e = session_knows(s, &ev[i]) ? timeline_add(tl, &ev[i]) : -EINVAL;
-			if (e == -ENOMEM)
-				rc = rp_fail(rp, "out of memory after %llu events; close other programs",
-					     (unsigned long long)(rp->events - (uint64_t)n + (uint64_t)i));
-			else if (e < 0)
-				rc = rp_fail(rp, "chunk %u is corrupt (event %ld names lane %u, task %u; "
-					     "%u lanes, %u tasks are known)", rp->chunks, i,
-					     ev[i].lane, ev[i].task, s->nlanes, s->ntasks);
-		}
-		if (rc)
-			break;
-	}
-	if (n < 0 || rc) {
-		snprintf(err, errlen, "%s", rp->err);
-		rc = -1;
-	} else if (rp->truncated) {
-		snprintf(err, errlen, "%s: cut short (the recording was not closed); loaded its "
-			 "first %llu events", path, (unsigned long long)rp->events);
-	} else {
-		err[0] = 0;
-	}
-	replay_close(rp);
-	return rc;
 }

@@ -10,6 +10,7 @@
 #define CV_BENCH_HOST_H
 
 #include <stdio.h>
+#include <sys/resource.h>
 
 /* Total, stolen and busy (not idle, not waiting for I/O) CPU ticks since
  * boot, from /proc/stat's "cpu" line. */
@@ -49,6 +50,15 @@ static inline double bench_busy_since(struct bench_ticks since)
 {
 	struct bench_ticks now = bench_ticks_now();
 	return now.total > since.total ? (now.busy - since.busy) / (now.total - since.total) : 0;
+}
+
+/* Return the minor page faults of this process so far (on a VM each costs
+ * microseconds: a figure that moves with them should print them). */
+static inline long bench_faults_now(void)
+{
+	struct rusage u;
+	getrusage(RUSAGE_SELF, &u);
+	return u.ru_minflt;
 }
 
 #endif

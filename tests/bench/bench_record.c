@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 #include <zstd.h>
+#include "bench_host.h"
+#include "bench_median.h"
 #include "codec.h"
 #include "export.h"
 #include "record.h"
@@ -314,7 +316,10 @@ static int export_speed(const char *path)
 	return 0;
 }
 
-/* Time opening a big recording, reading its first chunk, loading it all. */
+#define LOADS 5
+
+/* Time opening a big recording, reading its first chunk, loading it all
+ * (LOADS times: the median, and the first load apart). */
 static int load_speed(const char *path, size_t n)
 {
 	struct session s;
@@ -334,19 +339,34 @@ static int load_speed(const char *path, size_t n)
 	double all_chunks = now_s() - t;
 	replay_close(rp);
 	session_free(&s);
-	struct timeline tl;
-	t = now_s();
-	int rc = replay_load(path, &s, &tl, err, sizeof err);
-	double load = now_s() - t;
-	printf("\nreading a %zu-event recording\n", n);
+	double load[LOADS], faults[LOADS];
+	int rc = 0;
+	struct bench_ticks ticks0 = bench_ticks_now();
+	for (int r = 0; r < LOADS && !rc; r++) {
+		struct timeline tl;
+		long f0 = bench_faults_now();
+		t = now_s();
+		rc = replay_load(path, &s, &tl, err, sizeof err);
+		load[r] = now_s() - t;
+		faults[r] = (double)(bench_faults_now() - f0) / ((double)n / 1e6);
+		session_free(&s);
+		timeline_free(&tl);
+	}
+	double first_load = load[0], med = bench_median(load, LOADS);
+	printf("\nreading a %zu-event recording (%ld cores)\n", n, sysconf(_SC_NPROCESSORS_ONLN));
 	printf("open + first chunk         %8.4f s\n", first);
 	printf("decode every chunk         %8.3f s  (%.1f M events/s)\n", all_chunks,
 	       (double)total / all_chunks / 1e6);
-	printf("replay_load (timeline)     %8.3f s  %s\n", load,
-	       rc == 0 && load <= 1.0 ? "ok" : rc ? err : "OVER 1 s (first frame needs only the first chunk)");
-	session_free(&s);
-	timeline_free(&tl);
-	return rc ? 1 : 0;
+	if (rc) {
+		printf("replay_load (timeline)     %s\n", err);
+		return 1;
+	}
+	printf("replay_load (timeline)     %8.3f s  median of %d; target <= 0.4 s: %s\n", med, LOADS,
+	       med <= 0.4 ? "ok" : "missed");
+	printf("  the first of them        %8.3f s  (fresh memory)\n", first_load);
+	printf("  page faults              %8.0f per M events; host stole %.0f %% meanwhile\n",
+	       bench_median(faults, LOADS), bench_steal_since(ticks0) * 100);
+	return 0;
 }
 
 int main(void)
@@ -395,7 +415,7 @@ int main(void)
 	session_free(&s);
 
 	g.n = 0;
-	gen_cpu_gil(&g, 4, 20, 5000000);
+	gen_cpu_gil(&g, 4, 20, 5400000);           /* just over 10 M events */
 	make_session(&s, MODE_THREADS, WL_CPU, 4, 20);
 	off_t size = record(big, &s, &g, &secs);
 	if (size) {

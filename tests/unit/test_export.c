@@ -172,8 +172,8 @@ static void test_edges(void **state)
 	(void)state;
 	struct run r;
 	make_run(&r);
-	r.tl.lanes[0].spans[1].t0 = -1500;  /* a span before the origin */
-	r.tl.lanes[0].spans[0].t0 = -1000000007;
+	tl_span_at(&r.tl.lanes[0], 1)->t0 = -1500;  /* a span before the origin */
+	tl_span_at(&r.tl.lanes[0], 0)->t0 = -1000000007;
 	char *out = export_to_string(export_chrome, &r);
 	assert_non_null(strstr(out, "\"ts\":-1.500,\"dur\":4.000"));
 	free(out);

@@ -62,7 +62,7 @@ static void test_two_cycle(void **state)
 	assert_int_equal(tl.lanes[0].wait_lock, 1);
 	assert_int_equal(tl.lanes[0].wait_holder, 2);
 	assert_int_equal(tl.lanes[0].wait_since, 10 * MS);
-	assert_int_equal(tl.lanes[0].spans[tl.lanes[0].n - 1].state, ST_LOCK);
+	assert_int_equal(tl_span_at(&tl.lanes[0], tl.lanes[0].n - 1)->state, ST_LOCK);
 	ev(&tl, 12, 2, 2, EV_LOCK_WAIT, 0, 0, 1);     /* a bystander waits for L1 */
 	assert_false(tl.deadlock.detected);
 	ev(&tl, 15, 1, 1, EV_LOCK_WAIT, 0, 0, 1);

@@ -689,6 +689,129 @@ static void test_load(void **state)
 	session_free(&s);
 }
 
+/* Build tl from path one chunk after another on this thread, as
+ * replay_load did before it read ahead: the reference it must equal. */
+static void load_in_turn(const char *path, struct session *r, struct timeline *tl)
+{
+	char err[256];
+	struct replay *rp = replay_open(path, r, err, sizeof err);
+	assert_non_null(rp);
+	timeline_init(tl, r->start_mono_ns);
+	const struct cv_event *ev;
+	long n;
+	while ((n = replay_next(rp, &ev)) > 0)
+		for (long i = 0; i < n; i++)
+			if (session_take(r, &ev[i]) == 0 && session_knows(r, &ev[i]))
+				assert_int_equal(timeline_add(tl, &ev[i]), 0);
+	assert_int_equal(n, 0);
+	replay_close(rp);
+}
+
+/* Assert that two timelines hold the same lanes, spans and statistics. */
+static void assert_same_timeline(const struct timeline *a, const struct timeline *b)
+{
+	assert_int_equal(a->stats.events, b->stats.events);
+	assert_int_equal(a->stats.done, b->stats.done);
+	assert_int_equal(a->stats.failed, b->stats.failed);
+	assert_int_equal(a->stats.bytes, b->stats.bytes);
+	assert_memory_equal(a->stats.ns, b->stats.ns, sizeof a->stats.ns);
+	assert_int_equal(a->nlanes, b->nlanes);
+	for (size_t l = 0; l < a->nlanes; l++) {
+		assert_int_equal(a->lanes[l].n, b->lanes[l].n);
+		for (size_t i = 0; i < a->lanes[l].n; i++)
+			assert_memory_equal(tl_span_at(&a->lanes[l], i), tl_span_at(&b->lanes[l], i),
+					    sizeof(struct tl_span));
+	}
+}
+
+/* replay_load reads ahead on another thread: over 40 chunks it builds the
+ * timeline the chunks build in turn; a damaged chunk or an unknown lane
+ * deep in the file is named by its chunk, with every chunk before kept. */
+static void test_load_read_ahead(void **state)
+{
+	(void)state;
+	enum { CHUNK = 1000, CHUNKS = 40, N = CHUNK * CHUNKS };
+	struct session s, r, r2;
+	make_session(&s, 6, 500, 0);
+	struct cv_event *ev = calloc(N, sizeof *ev);
+	random_events(ev, N, false, s.nlanes, s.ntasks);
+	static const uint16_t kinds[] = { EV_CPU, EV_IO, EV_LOCK, EV_IDLE, EV_READY,
+					  EV_TASK_BEGIN, EV_TASK_END, EV_TASK_FAIL };
+	for (size_t i = 0; i < N; i++)                   /* events a session always takes */
+		ev[i].kind = kinds[rnd() % (sizeof kinds / sizeof kinds[0])];
+	size_t cuts[CHUNKS - 1];
+	for (size_t c = 0; c < CHUNKS - 1; c++)
+		cuts[c] = (c + 1) * CHUNK;
+	const char *path = tmp_path("ahead.cvz");
+	record_file(path, &s, ev, N, cuts, CHUNKS - 1);
+	struct timeline tl, ref;
+	char err[256];
+	assert_int_equal(replay_load(path, &r, &tl, err, sizeof err), 0);
+	assert_string_equal(err, "");
+	load_in_turn(path, &r2, &ref);
+	assert_int_equal(tl.stats.events, N);
+	assert_same_timeline(&tl, &ref);
+	session_free(&r);
+	session_free(&r2);
+	timeline_free(&tl);
+	timeline_free(&ref);
+
+	size_t len, off[CHUNKS + 1];
+	uint8_t *d = slurp(path, &len);
+	assert_int_equal(chunk_offsets(d, len, off, CHUNKS), CHUNKS);
+	d[off[26] + CODEC_CHUNK_HEAD + 3] ^= 0x04;              /* chunk 27's payload */
+	spit(path, d, len);
+	assert_int_equal(replay_load(path, &r, &tl, err, sizeof err), -1);
+	char want[192];
+	snprintf(want, sizeof want, "%s: chunk 27 is corrupt (checksum mismatch)", path);
+	assert_string_equal(err, want);
+	assert_int_equal(tl.stats.events, 26 * CHUNK);
+	session_free(&r);
+	timeline_free(&tl);
+	free(d);
+
+	ev[33 * CHUNK + 5].lane = s.nlanes + 1;                 /* chunk 34, event 5 */
+	ev[33 * CHUNK + 5].kind = EV_CPU;
+	record_file(path, &s, ev, N, cuts, CHUNKS - 1);
+	assert_int_equal(replay_load(path, &r, &tl, err, sizeof err), -1);
+	snprintf(want, sizeof want, "chunk 34 is corrupt (event 5 names lane %u", s.nlanes + 1);
+	assert_non_null(strstr(err, want));
+	assert_int_equal(tl.stats.events, 33 * CHUNK + 5);
+	session_free(&r);
+	timeline_free(&tl);
+	free(ev);
+	session_free(&s);
+}
+
+/* A chunk's events stay as decoded for REPLAY_BUFS - 1 more calls. */
+static void test_chunks_stay_valid(void **state)
+{
+	(void)state;
+	enum { CHUNK = 500, CHUNKS = 12, N = CHUNK * CHUNKS };
+	struct session s, r;
+	make_session(&s, 3, 50, 0);
+	struct cv_event *ev = calloc(N, sizeof *ev);
+	random_events(ev, N, true, s.nlanes, s.ntasks);
+	size_t cuts[CHUNKS - 1];
+	for (size_t c = 0; c < CHUNKS - 1; c++)
+		cuts[c] = (c + 1) * CHUNK;
+	const char *path = tmp_path("valid.cvz");
+	record_file(path, &s, ev, N, cuts, CHUNKS - 1);
+	char err[256];
+	struct replay *rp = replay_open(path, &r, err, sizeof err);
+	assert_non_null(rp);
+	const struct cv_event *got[CHUNKS];
+	for (int c = 0; c < CHUNKS; c++) {
+		assert_int_equal(replay_next(rp, &got[c]), CHUNK);
+		for (int k = c - (REPLAY_BUFS - 1) < 0 ? 0 : c - (REPLAY_BUFS - 1); k <= c; k++)
+			assert_memory_equal(got[k], ev + (size_t)k * CHUNK, CHUNK * sizeof *ev);
+	}
+	replay_close(rp);
+	session_free(&r);
+	free(ev);
+	session_free(&s);
+}
+
 /* The column codec rejects bytes that do not hold exactly n events. */
 static void test_codec(void **state)
 {
@@ -895,6 +1018,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_chunks),
 		cmocka_unit_test(test_refuse_overwrite),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_load_read_ahead),
+		cmocka_unit_test(test_chunks_stay_valid),
 		cmocka_unit_test(test_corpus),
 		cmocka_unit_test(test_midrun_lanes),
 		cmocka_unit_test(test_version1_loads),

@@ -121,6 +121,13 @@ static void check_buckets(const struct timeline *tl, const struct ref *r, size_t
 		if (best != ST_NONE && want[best] == 0)
 			best = ST_NONE;
 		assert_int_equal(st[i], best);
+		/* the task: that of the last span starting at or before the middle */
+		int64_t mid = t0 + (i + 1) * w - w / 2 - 1;
+		uint32_t task = CV_NO_TASK;
+		for (size_t j = 0; best != ST_NONE && j < tl->lanes[l].n; j++)
+			if (tl_span_at(&tl->lanes[l], j)->t0 <= mid)
+				task = tl_span_at(&tl->lanes[l], j)->task;
+		assert_int_equal(tk[i], task);
 	}
 }
 
@@ -175,7 +182,7 @@ static void test_range_vs_scan(void **state)
 			size_t first, k = timeline_range(&tl, (size_t)l, a, b, &first);
 			size_t sfirst = 0, sk = 0;
 			for (size_t i = 0; i < ln->n; i++) {
-				int64_t s0 = ln->spans[i].t0, s1 = timeline_span_end(&tl, (size_t)l, i);
+				int64_t s0 = tl_span_at(ln, i)->t0, s1 = timeline_span_end(&tl, (size_t)l, i);
 				bool overlap = s0 < b && (s1 > a || (s1 == s0 && s0 >= a));
 				if (overlap && s1 > s0) {
 					if (!sk)
@@ -189,10 +196,10 @@ static void test_range_vs_scan(void **state)
 				/* any extra span reported is zero-length */
 				for (size_t i = first; i < first + k; i++)
 					if (i < sfirst || i >= sfirst + sk)
-						assert_int_equal(ln->spans[i].t0, timeline_span_end(&tl, (size_t)l, i));
+						assert_int_equal(tl_span_at(ln, i)->t0, timeline_span_end(&tl, (size_t)l, i));
 			} else {
 				for (size_t i = first; i < first + k; i++)
-					assert_int_equal(ln->spans[i].t0, timeline_span_end(&tl, (size_t)l, i));
+					assert_int_equal(tl_span_at(ln, i)->t0, timeline_span_end(&tl, (size_t)l, i));
 			}
 		}
 	}

@@ -273,9 +273,11 @@ static void task_ns(const struct runner *r, long t, size_t l, uint64_t ns[ST_COU
 {
 	memset(ns, 0, ST_COUNT * sizeof *ns);
 	const struct tl_lane *ln = &r->tl.lanes[l];
-	for (size_t i = 0; i < ln->n; i++)
-		if (ln->spans[i].task == (uint32_t)t)
-			ns[ln->spans[i].state] += (uint64_t)(timeline_span_end(&r->tl, l, i) - ln->spans[i].t0);
+	for (size_t i = 0; i < ln->n; i++) {
+		const struct tl_span *sp = tl_span_at(ln, i);
+		if (sp->task == (uint32_t)t)
+			ns[sp->state] += (uint64_t)(timeline_span_end(&r->tl, l, i) - sp->t0);
+	}
 }
 
 /* The SDK's ground truth: tasks on the lanes of the threads that ran them,
