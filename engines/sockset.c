@@ -165,13 +165,6 @@ void sockset_closing(struct sockset *s, int fd)
 	f->in_set = false;   /* the last close of a socket leaves every epoll set */
 }
 
-/* Close fd and forget it (see sockset.h). */
-int sockset_close_fd(struct sockset *s, int fd)
-{
-	sockset_closing(s, fd);
-	return close(fd);
-}
-
 /* Close the set and free the table (see sockset.h). */
 void sockset_free(struct sockset *s)
 {

@@ -10,7 +10,7 @@
  * poll and DELs it at close), a tenth of the loop thread's time on a VM
  * whose system calls are dear. Here the same life costs two (ADD, then
  * MOD): forgetting a socket costs nothing, because closing it (said with
- * sockset_closing or sockset_close_fd) removes it from the set, and a socket
+ * sockset_closing) removes it from the set, and a socket
  * forgotten but left open is dropped from the set (one EPOLL_CTL_DEL) at
  * its next event.
  *
@@ -67,10 +67,6 @@ void sockset_forget(struct sockset *s, int fd);
  * it as out of the set (closing removes it). No system call. Until it is
  * really closed, events of it are dropped. */
 void sockset_closing(struct sockset *s, int fd);
-
-/* Close fd and forget it (sockset_closing, then close): the close function
- * for sockets watched here. Returns close()'s result. */
-int sockset_close_fd(struct sockset *s, int fd);
 
 /* Close the epoll set and free the table (after the loop closed the
  * handle, or when it never ran). */

@@ -415,8 +415,9 @@ static int add_one(struct timeline *tl, const struct cv_event *ev)
 	int64_t t = (int64_t)(ev->t - tl->origin);
 	struct tl_lane *ln = &tl->lanes[ev->lane];
 	if (ev->kind != EV_MARK) {                  /* marks belong to the run, not the lane */
-		if (ln->n && t < tl_span_at(ln, ln->n - 1)->t0)
-			t = tl_span_at(ln, ln->n - 1)->t0; /* never go back in a lane */
+		int64_t last = ln->n ? tl_span_at(ln, ln->n - 1)->t0 : t;
+		if (t < last)
+			t = last;                       /* never go back in a lane */
 		if (ln->end >= 0 && t < ln->end && ev->kind != EV_LANE_START)
 			t = ln->end;
 	}

@@ -112,7 +112,6 @@ void *vmem_pool_alloc(struct vmem_pool *p, size_t bytes)
 		return NULL;
 	void *r = p->next;                      /* fresh pages are zero */
 	p->next += bytes;
-	p->used += bytes;
 	return r;
 }
 

@@ -28,7 +28,6 @@ struct vmem_slab;
 struct vmem_pool {
 	struct vmem_slab *slabs;   /* newest first */
 	char *next, *end;          /* free part of the newest slab */
-	size_t used;               /* bytes handed out, in all slabs */
 	size_t held;               /* bytes committed by full slabs */
 	size_t nslabs;
 };
@@ -37,7 +36,8 @@ struct vmem_pool {
 void vmem_pool_init(struct vmem_pool *p);
 
 /* Return `bytes` of zeroed memory aligned to 16 bytes, valid until
- * vmem_pool_free; NULL when out of memory. bytes <= 1 MiB. */
+ * vmem_pool_free; NULL when out of memory. A piece larger than the next
+ * slab gets a slab of its own size. */
 void *vmem_pool_alloc(struct vmem_pool *p, size_t bytes);
 
 /* Release everything the pool handed out. */

@@ -33,6 +33,13 @@ struct seen {
 	int reopened, victim;
 };
 
+/* Close a watched socket as its owner does: say so to the set, then close. */
+static void close_watched(struct sockset *ss, int fd)
+{
+	sockset_closing(ss, fd);
+	close(fd);
+}
+
 /* Record a callback; the first one may close (and reuse) another socket. */
 static void on_ready(void *data, int fd, int events, uint32_t tag)
 {
@@ -47,7 +54,7 @@ static void on_ready(void *data, int fd, int events, uint32_t tag)
 		int victim = s->close_fd >= 0 ? s->close_fd : fd == s->other_a ? s->other_b : s->other_a;
 		s->close_fd = -1;
 		s->victim = victim;
-		sockset_close_fd(s->ss, victim);
+		close_watched(s->ss, victim);
 		if (s->reopen_fd) {
 			int sv[2];
 			assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
@@ -129,7 +136,7 @@ static void test_ready_and_change(void **state)
 	assert_int_equal(s.events[2], SOCKSET_OUT);
 	assert_int_equal(s.tag[2], 9);
 
-	sockset_close_fd(&ss, a[0]);
+	close_watched(&ss, a[0]);
 	close(a[1]);
 	finish(&loop, &ss);
 }
@@ -162,7 +169,7 @@ static void test_forget(void **state)
 	spin(&loop);
 	assert_int_equal(s.n, 1);
 
-	sockset_close_fd(&ss, a[0]);
+	close_watched(&ss, a[0]);
 	close(a[1]);
 	finish(&loop, &ss);
 }
@@ -207,8 +214,8 @@ static void test_close_within_batch(void **state)
 	assert_true(saw_new);
 	assert_true(saw_first);
 
-	sockset_close_fd(&ss, s.victim);   /* the new socket */
-	sockset_close_fd(&ss, first);
+	close_watched(&ss, s.victim);   /* the new socket */
+	close_watched(&ss, first);
 	close(a[1]);
 	close(b[1]);
 	close(s.reopened);
@@ -241,7 +248,7 @@ static void test_closed_behind(void **state)
 	assert_int_equal(s.fd[0], num);
 	assert_int_equal(s.tag[0], 2);
 
-	sockset_close_fd(&ss, b[0]);
+	close_watched(&ss, b[0]);
 	close(b[1]);
 	close(a[1]);
 	finish(&loop, &ss);
@@ -257,8 +264,7 @@ static void test_edges(void **state)
 	sockset_free(&ss);
 	uv_loop_t loop;
 	struct seen s = { .close_fd = -1 };
-	assert_int_equal(uv_loop_init(&loop), 0);
-	assert_int_equal(sockset_init(&ss, &loop, on_ready, &s), 0);
+	begin(&loop, &ss, &s);
 	assert_int_equal(sockset_watch(&ss, -1, SOCKSET_IN, 0), -EBADF);
 	sockset_forget(&ss, 12345);      /* never seen: nothing to do */
 	sockset_closing(&ss, 12345);
