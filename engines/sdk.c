@@ -590,7 +590,10 @@ long sdk_poll(struct sdk *s, uint64_t now, sdk_fn fn, void *ctx)
 			n++;
 			continue;
 		}
-		if (sh->state == SH_PENDING && sh->gone) {
+		/* gone while pending: one more look, as its thread may have
+		 * finished the header (and written records) since the read */
+		if (sh->state == SH_PENDING && sh->gone &&
+		    (shard_make(s, sh, now) != SH_KEEP || sh->state == SH_PENDING)) {
 			shard_forget(s, i);     /* died before writing a header: nothing lost */
 			continue;
 		}

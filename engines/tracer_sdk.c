@@ -98,11 +98,11 @@ static bool tsdk_room(struct tsdk *k, uint32_t l)
 }
 
 /* Return a thread of ours that ended, or NULL. */
-static const struct tsdk_thread *tsdk_gone_find(const struct tsdk *k, uint32_t pid, uint32_t tid)
+static struct tsdk_thread *tsdk_gone_find(struct tsdk *k, uint32_t pid, uint32_t tid)
 {
 	uint64_t n = k->ngone < TSDK_GONE_KEPT ? k->ngone : TSDK_GONE_KEPT;
 	for (uint64_t i = 0; i < n; i++) {
-		const struct tsdk_thread *g = &k->gone[(k->ngone - 1 - i) % TSDK_GONE_KEPT];
+		struct tsdk_thread *g = &k->gone[(k->ngone - 1 - i) % TSDK_GONE_KEPT];
 		if (g->pid == pid && g->tid == tid)
 			return g;
 	}
@@ -137,24 +137,26 @@ static long tsdk_extra(struct tsdk *k, uint32_t pid, uint32_t tid)
 	return lane;
 }
 
-/* Move the start of sampled thread th's lane (its EV_LANE_START and name,
- * still held in the batch) back to t, the time of the thread's first
- * record; false when they went into the ring already. */
-static bool tsdk_start_at(struct tracer *tr, struct tthread *th, uint64_t t)
+/* Move the start of a thread's lane (its EV_LANE_START and name, still
+ * held in the batch, stamped *t_start) back to t, the time of the thread's
+ * first record; false when they went into the ring already. A thread that
+ * did its work before the sampler found it, and whose records come only
+ * after it was found gone, needs this as much as one still running. */
+static bool tsdk_start_at(struct tracer *tr, uint32_t lane, uint64_t *t_start, uint64_t t)
 {
-	if (t >= th->t_start || t < tr->pushed_to)
+	if (t >= *t_start || t < tr->pushed_to)
 		return false;
 	bool moved = false;
 	for (size_t i = 0; i < tr->nbatch; i++) {
 		struct cv_event *e = &tr->batch[i].ev;
-		if (e->lane == th->lane && e->t == th->t_start &&
+		if (e->lane == lane && e->t == *t_start &&
 		    (e->kind == EV_LANE_START || e->kind == EV_LANE_NAME)) {
 			e->t = t;
 			moved = true;
 		}
 	}
 	if (moved)
-		th->t_start = t;
+		*t_start = t;
 	return moved;
 }
 
@@ -164,7 +166,7 @@ static long tsdk_lane_of(void *ctx, uint32_t pid, uint32_t tid)
 	struct tsdk *k = ctx;
 	struct tracer *tr = k->tr;
 	struct tthread *th = tscan_thread(tr, tid);
-	const struct tsdk_thread *g = th ? NULL : tsdk_gone_find(k, pid, tid);
+	struct tsdk_thread *g = th ? NULL : tsdk_gone_find(k, pid, tid);
 	if (!th && !g && !k->forced) {         /* newer than the last discovery? */
 		k->forced = true;
 		tscan_discover(tr, k->now, true);
@@ -172,8 +174,10 @@ static long tsdk_lane_of(void *ctx, uint32_t pid, uint32_t tid)
 	}
 	if (th && th->pid != pid)
 		return -EPERM;                 /* a shard named for another process */
-	if (th)
-		tsdk_start_at(tr, th, k->rec_t);   /* it wrote before the sampler found it */
+	if (th)                                /* it wrote before the sampler found it */
+		tsdk_start_at(tr, th->lane, &th->t_start, k->rec_t);
+	else if (g)
+		tsdk_start_at(tr, g->lane, &g->t_start, k->rec_t);
 	long lane = th ? (long)th->lane : g ? (long)g->lane : -1;
 	uint64_t from = th ? th->t_start : g ? g->t_start : 0;
 	if (lane < 0) {

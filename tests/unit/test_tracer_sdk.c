@@ -4,8 +4,11 @@
  * sampler's meet on a thread's lane as they go into the ring: the
  * sampler's states get the task the program runs there, a task switch the
  * program reports puts the sampler's state back with the new task, and an
- * explicit state the program sets hides the sampler's until it is cleared.
+ * explicit state the program sets hides the sampler's until it is cleared;
+ * and a thread found only after its task, whose records come after it was
+ * found gone, still has that task drawn on its lane.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "clock.h"
+#include "sdk.h"
 #include "tracer_sdk.h"
 
 /* Make a tracer with the transport for argv0; its env strings in env. */
@@ -29,6 +36,7 @@ static struct tracer *open_tracer(const char *argv0, bool no_python, const char 
 /* Free what open_tracer made. */
 static void close_tracer(struct tracer *tr)
 {
+	tscan_free(tr);
 	tsdk_close(tr->sdk);
 	free(tr->batch);
 	free(tr->sort_tmp);
@@ -125,11 +133,65 @@ static void test_pass(void **state)
 	close_tracer(tr);
 }
 
+/* A short-lived thread: its tid, then one task as its last act. */
+static void *last_task(void *arg)
+{
+	*(uint32_t *)arg = (uint32_t)syscall(SYS_gettid);
+	cvz_task_end(cvz_task_begin("last"));
+	return NULL;
+}
+
+/* The first event of kind on lane l in the batch, or NULL. */
+static const struct cv_event *held(const struct tracer *tr, uint32_t l, uint16_t kind)
+{
+	for (size_t i = 0; i < tr->nbatch; i++)
+		if (tr->batch[i].ev.lane == l && tr->batch[i].ev.kind == kind)
+			return &tr->batch[i].ev;
+	return NULL;
+}
+
+/* A thread that did its task before the sampler found it, and whose
+ * records are read only after it was found gone (its shard was still
+ * being made at the poll before): its lane starts back at its first
+ * record, so the task is drawn there. Before, the task was moved to the
+ * lane's start, with no length at all (test_trace's lastwords, seldom). */
+static void test_found_late(void **state)
+{
+	(void)state;
+	const char *env[TSDK_ENV_MAX + 1];
+	struct tracer *tr = open_tracer("/bin/true", false, env);
+	assert_int_equal(setenv("CONCVIZ_SDK", env[0] + strlen("CONCVIZ_SDK="), 1), 0);
+	uint32_t tid = 0, pid = (uint32_t)getpid();
+	pthread_t pt;
+	assert_int_equal(pthread_create(&pt, NULL, last_task, &tid), 0);
+	assert_int_equal(pthread_join(pt, NULL), 0);
+	uint64_t found = clock_ns();          /* the sampler finds it now, after its task */
+	tr->th = calloc(1, sizeof *tr->th);
+	assert_non_null(tr->th);
+	tr->th_cap = tr->nth = 1;
+	uint32_t lane = tr->next_lane++;
+	tr->th[0] = (struct tthread){ .pid = pid, .tid = tid, .lane = lane, .fd_sched = -1,
+				      .fd_sys = -1, .fd_stat = -1, .fd_kids = -1,
+				      .t_acc = found, .t_start = found };
+	struct cv_event start = { found, pid, lane, CV_NO_TASK, EV_LANE_START, 0, tid };
+	tracer_push(tr, &start);
+	tscan_end_process(tr, pid, 0, found + 1000);   /* then finds it gone */
+	tsdk_poll(tr, clock_ns());
+	const struct cv_event *s = held(tr, lane, EV_LANE_START), *b = held(tr, lane, EV_TASK_BEGIN),
+			      *e = held(tr, lane, EV_TASK_END), *end = held(tr, lane, EV_LANE_END);
+	assert_true(s && b && e && end);
+	assert_true(s->t < found);
+	assert_true(s->t <= b->t && b->t < e->t && e->t < end->t);
+	unsetenv("CONCVIZ_SDK");
+	close_tracer(tr);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_env),
 		cmocka_unit_test(test_pass),
+		cmocka_unit_test(test_found_late),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
