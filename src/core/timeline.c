@@ -462,6 +462,8 @@ int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n)
 	return 0;
 }
 
+#define PREFETCH_SLACK 6   /* spans asked for past an interpolated guess */
+
 /* Return the index of the last span of ln starting at or before t, or -1. */
 static long find_span(const struct tl_lane *ln, int64_t t)
 {
@@ -642,10 +644,34 @@ static long find_span_from(const struct tl_lane *ln, long from, int64_t t)
 #undef SPAN_T0
 #undef BLOCK_T0
 
-/* Ask the cache for the spans and prefix sums of the block holding time t,
- * unless it is block *pf, the one asked for last (-1: none yet). Buckets
- * ahead then find their block in cache: on a timeline larger than the cache,
- * the searches would otherwise wait on memory at every step. */
+/* Return the last span of ln starting at or before t, searching forward
+ * from `from` (a span starting at or before t): the block by its start
+ * times, then, in a block with a successor, from the place its times'
+ * linear interpolation guesses, stepping to the answer. Spans fall about
+ * evenly in time, so the steps are few and the cache lines fewer still. */
+static long find_span_near(const struct tl_lane *ln, long from, int64_t t)
+{
+	long b = block_from(ln, from / TL_BLOCK, t);
+	if (b + 1 >= (long)ln->nblocks)
+		return find_span_from(ln, from, t);
+	int64_t t0 = ln->block_t0[b], t1 = ln->block_t0[b + 1];
+	const struct tl_span *sp = ln->chunks[b]->spans;
+	long g = (long)((double)(t - t0) * TL_BLOCK / (double)(t1 - t0 + 1));
+	while (g + 1 < TL_BLOCK && sp[g + 1].t0 <= t)
+		g++;
+	while (g > 0 && sp[g].t0 > t)
+		g--;
+	long j = b * TL_BLOCK + g;
+	return j > from ? j : from;
+}
+
+/* Ask the cache for the prefix sums and spans of the block holding time t
+ * that cum_in_block will read (from the nearer block edge to the span its
+ * times' linear interpolation guesses, and a few more), unless it is block
+ * *pf, the one asked for last (-1: none yet). Buckets ahead then find their
+ * block in cache: on a timeline larger than the cache, the searches would
+ * otherwise wait on memory at every step, and lines asked for in vain
+ * would take the memory's time from those needed. */
 static void prefetch_ahead(const struct tl_lane *ln, long *pf, int64_t t)
 {
 	long b = *pf < 0 ? 0 : *pf;
@@ -655,42 +681,70 @@ static void prefetch_ahead(const struct tl_lane *ln, long *pf, int64_t t)
 	if (b == *pf)
 		return;
 	*pf = b;
-	size_t first = (size_t)b * TL_BLOCK, k = ln->n - first < TL_BLOCK ? ln->n - first : TL_BLOCK;
-	const char *p = (const char *)ln->chunks[b]->spans;
-	if (in_upper_half(ln, b, t)) {
-		p += TL_BLOCK / 2 * sizeof(struct tl_span);
-		k = TL_BLOCK / 2;
-		__builtin_prefetch(ln->chunks[b + 1]->before);
+	const struct tl_chunk *ch = ln->chunks[b];
+	long lo = 0, hi = (long)(ln->n - (size_t)b * TL_BLOCK) - 1;   /* spans to ask for */
+	if (hi >= TL_BLOCK)
+		hi = TL_BLOCK - 1;
+	if (b + 1 < (long)ln->nblocks) {
+		int64_t t0 = ln->block_t0[b], t1 = ln->block_t0[b + 1];
+		long g = (long)((double)(t - t0) * TL_BLOCK / (double)(t1 - t0 + 1));
+		if (in_upper_half(ln, b, t)) {
+			lo = g > PREFETCH_SLACK ? g - PREFETCH_SLACK : 0;
+			__builtin_prefetch(ln->chunks[b + 1]->before);
+		} else {
+			hi = g + PREFETCH_SLACK < hi ? g + PREFETCH_SLACK : hi;
+			__builtin_prefetch(ch->before);
+		}
 	} else {
-		k = k < TL_BLOCK / 2 + 4 ? k : TL_BLOCK / 2 + 4;
-		__builtin_prefetch(ln->chunks[b]->before);
+		__builtin_prefetch(ch->before);
 	}
-	for (size_t off = 0; off < k * sizeof(struct tl_span); off += 64)
-		__builtin_prefetch(p + off);
+	const char *p = (const char *)&ch->spans[lo], *end = (const char *)&ch->spans[hi];
+	for (; p < end; p += 64)
+		__builtin_prefetch(p);
+	__builtin_prefetch(end);
 }
 
-/* Set d to the ns of each display state that spans j0..j1 of ln spend
- * within [b0, b1), walking the spans block by block, and return the last of
- * them starting at or before mid (j0 - 1 when none does). */
-static long sum_spans(const struct timeline *tl, const struct tl_lane *ln, long j0, long j1,
-		      int64_t b0, int64_t b1, int64_t mid, uint64_t d[ST_COUNT])
+/* Set d to the ns of each display state lane ln spends within [b0, b1),
+ * walking its spans forward from j0 (one starting at or before b0; -1:
+ * before the lane's first span), and return the last span starting at or
+ * before b1 (-1 when none does); *at_mid becomes the last starting at or
+ * before mid (j0 - 1 when none does). One pass finds the bucket's end and
+ * sums it: a span wholly inside the bucket is added without clamping. */
+static long walk_spans(const struct timeline *tl, const struct tl_lane *ln, long j0, int64_t b0,
+		       int64_t b1, int64_t mid, uint64_t d[ST_COUNT], long *at_mid)
 {
-	long at_mid = j0 - 1;
 	memset(d, 0, sizeof(uint64_t) * ST_COUNT);
-	for (long j = j0; j <= j1;) {
-		long base = j / TL_BLOCK * TL_BLOCK, last = base + TL_BLOCK - 1 < j1 ? base + TL_BLOCK - 1 : j1;
-		const struct tl_span *sp = ln->chunks[j / TL_BLOCK]->spans;
-		for (; j <= last; j++) {
-			const struct tl_span *s = &sp[j - base];
-			int64_t x = s->t0 > b0 ? s->t0 : b0;
-			int64_t e = j < last ? s[1].t0 : span_end(tl, ln, (size_t)j), y = e < b1 ? e : b1;
-			if (y > x)
-				d[tl_span_display(s)] += (uint64_t)(y - x);
-			if (s->t0 <= mid)
-				at_mid = j;
+	long n = (long)ln->n, j = j0 < 0 ? 0 : j0;
+	*at_mid = j0 - 1;
+	const struct tl_span *s = tl_span_at(ln, (size_t)j);
+	if (s->t0 > b1)
+		return j0 < 0 ? -1 : j0;        /* the lane starts after the bucket */
+	long left = TL_BLOCK - j % TL_BLOCK;   /* spans from s to the end of its block */
+	int64_t x = s->t0 > b0 ? s->t0 : b0, e;
+	for (;;) {
+		if (s->t0 <= mid)
+			*at_mid = j;
+		if (j + 1 >= n) {
+			e = span_end(tl, ln, (size_t)j);
+			break;
 		}
+		const struct tl_span *next = --left ? s + 1 : ln->chunks[(j + 1) / TL_BLOCK]->spans;
+		if (!left)
+			left = TL_BLOCK;
+		if (next->t0 > b1) {
+			e = next->t0;
+			break;
+		}
+		if (next->t0 > x)
+			d[tl_span_display(s)] += (uint64_t)(next->t0 - x);
+		s = next;
+		x = s->t0;
+		j++;
 	}
-	return at_mid;
+	int64_t y = e < b1 ? e : b1;
+	if (y > x)
+		d[tl_span_display(s)] += (uint64_t)(y - x);
+	return j;
 }
 
 /* Pick the dominant state of per-state times d (ST_NONE when all zero). */
@@ -737,8 +791,7 @@ void timeline_buckets(const struct timeline *tl, size_t l, int64_t t0, int64_t w
 			memcpy(prev, cur, sizeof prev);
 			prev_ok = true;
 		} else {                                /* few: sum them */
-			i1 = find_span_from(ln, i0, b1);
-			m = sum_spans(tl, ln, i0 < 0 ? 0 : i0, i1, b0, b1, mid, d);
+			i1 = walk_spans(tl, ln, i0, b0, b1, mid, d, &m);
 			prev_ok = false;
 		}
 		int best = dominant(d);
@@ -747,7 +800,7 @@ void timeline_buckets(const struct timeline *tl, size_t l, int64_t t0, int64_t w
 			if (best == ST_NONE)
 				m = -1;
 			else if (m == -2)
-				m = find_span_from(ln, i0, mid);
+				m = i0 < 0 ? find_span_from(ln, i0, mid) : find_span_near(ln, i0, mid);
 			tasks[k] = m >= 0 ? tl_span_at(ln, (size_t)m)->task : CV_NO_TASK;
 		}
 		i0 = i1;

@@ -64,10 +64,12 @@ struct tl_span {
  * takes its blocks from the timeline's pool in runs (as many as it holds,
  * up to TL_RUN), so that a long lane's spans lie mostly one after another
  * in memory, as a walk along it reads them (a frame was 10 % faster so). Span i of a lane
- * is spans[i % TL_BLOCK] of block i / TL_BLOCK. */
+ * is spans[i % TL_BLOCK] of block i / TL_BLOCK. The prefix sums come
+ * first: a search reads them with the spans next to them (the first half
+ * of this block, or the second half of the block before it in a run). */
 struct tl_chunk {
-	struct tl_span spans[TL_BLOCK];
 	uint64_t before[ST_COUNT];  /* ns in state s before spans[0] */
+	struct tl_span spans[TL_BLOCK];
 };
 
 struct tl_lane {
