@@ -13,8 +13,10 @@
  * time in [t0, t1) is the difference of two such sums. That is what makes
  * drawing cost O(width * log n) however long the run. On a timeline much
  * larger than the cache, a frame is bound by memory, not by the search: the
- * bucket walk asks for each block two buckets before it needs it and reads
- * only the half it scans (a 10M-event frame went from 3.0 to 1.2 ms).
+ * bucket walk asks for each block two buckets before it needs it, and only
+ * for the lines it will scan (a 10M-event frame went from 3.0 to 1.2 ms). A
+ * bucket of fewer spans than that is summed in one walk that also finds
+ * where the next bucket starts.
  *
  * Spans of a task that fails are marked failed after the fact; they are at
  * the end of their lane, so fixing the prefix sums touches only the last few
