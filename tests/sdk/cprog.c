@@ -13,6 +13,7 @@
  *   cprog exit      a task that never ends: the program exits inside it
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,11 +25,20 @@
 #include <unistd.h>
 #include "concviz.h"
 
-/* Sleep ms milliseconds (the "I/O" of a task). */
+/* Sleep ms milliseconds (the "I/O" of a task), to a deadline: under the
+ * signal mode's 20 kHz timer, a sleep restarted with the time left made no
+ * progress whenever a signal came before it began (a slow host: seconds). */
 static void nap(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
+	struct timespec at;
+	clock_gettime(CLOCK_MONOTONIC, &at);
+	at.tv_sec += ms / 1000;
+	at.tv_nsec += (ms % 1000) * 1000000L;
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &at, NULL) == EINTR)
 		;
 }
 
