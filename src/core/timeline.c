@@ -646,6 +646,15 @@ static long find_span_from(const struct tl_lane *ln, long from, int64_t t)
 #undef SPAN_T0
 #undef BLOCK_T0
 
+/* Return where in block b (which has a successor, and whose start is at
+ * or before t < the successor's start) span time t falls, 0..TL_BLOCK-1,
+ * by linear interpolation of the two blocks' start times. */
+static long guess_in_block(const struct tl_lane *ln, long b, int64_t t)
+{
+	int64_t t0 = ln->block_t0[b], t1 = ln->block_t0[b + 1];
+	return (long)((double)(t - t0) * TL_BLOCK / (double)(t1 - t0 + 1));
+}
+
 /* Return the last span of ln starting at or before t, searching forward
  * from `from` (a span starting at or before t): the block by its start
  * times, then, in a block with a successor, from the place its times'
@@ -656,9 +665,8 @@ static long find_span_near(const struct tl_lane *ln, long from, int64_t t)
 	long b = block_from(ln, from / TL_BLOCK, t);
 	if (b + 1 >= (long)ln->nblocks)
 		return find_span_from(ln, from, t);
-	int64_t t0 = ln->block_t0[b], t1 = ln->block_t0[b + 1];
 	const struct tl_span *sp = ln->chunks[b]->spans;
-	long g = (long)((double)(t - t0) * TL_BLOCK / (double)(t1 - t0 + 1));
+	long g = guess_in_block(ln, b, t);
 	while (g + 1 < TL_BLOCK && sp[g + 1].t0 <= t)
 		g++;
 	while (g > 0 && sp[g].t0 > t)
@@ -688,8 +696,7 @@ static void prefetch_ahead(const struct tl_lane *ln, long *pf, int64_t t)
 	if (hi >= TL_BLOCK)
 		hi = TL_BLOCK - 1;
 	if (b + 1 < (long)ln->nblocks) {
-		int64_t t0 = ln->block_t0[b], t1 = ln->block_t0[b + 1];
-		long g = (long)((double)(t - t0) * TL_BLOCK / (double)(t1 - t0 + 1));
+		long g = guess_in_block(ln, b, t);
 		if (in_upper_half(ln, b, t)) {
 			lo = g > PREFETCH_SLACK ? g - PREFETCH_SLACK : 0;
 			__builtin_prefetch(ln->chunks[b + 1]->before);
