@@ -9,7 +9,8 @@
  * period is over), discover new threads and processes, sample every
  * thread (tracer_scan.c), read the program's output, reap children, and
  * every second account the sampler's own CPU time: past TRACER_BUDGET of a
- * core it halves its rate, and doubles it again when there is room. The
+ * core it halves its rate, and doubles it again when there is room (and say
+ * the rate achieved and the longest time between two ticks). The
  * tick's events are sorted by time and pushed into the ring together, so
  * the ring sees one producer whose events never go back in time.
  */
@@ -198,9 +199,11 @@ static bool tracer_over(struct tracer *tr)
 /* End the run at t: the last rate, lanes, the end mark. */
 static void tracer_finish(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_t since)
 {
-	if (t > since + 10000000ull || (!tr->windows && t > since && ticks))
+	if (t > since + 10000000ull || (!tr->windows && t > since && ticks)) {
 		tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now,
 			    ticks * 1000000000000ull / (t - since));
+		tracer_mark(tr, t, MARK_SAMPLE_GAP, 0, tr->gap_max);
+	}
 	if (tr->attach) {
 		bool detach = tr->nth > 0;
 		tscan_end_all(tr, t);
@@ -226,6 +229,8 @@ static void tracer_window(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_
 			tr->hz_now = tr->hz_asked;
 	}
 	tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now, ticks * 1000000000000ull / (t - since));
+	tracer_mark(tr, t, MARK_SAMPLE_GAP, 0, tr->gap_max);
+	tr->gap_max = 0;
 	tr->windows++;
 }
 
@@ -263,7 +268,10 @@ static void *tracer_main(void *arg)
 		struct timespec ts = { (time_t)(next / 1000000000u), (long)(next % 1000000000u) };
 		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 			;
+		uint64_t before = t;
 		t = clock_ns();
+		if (t - before > tr->gap_max)
+			tr->gap_max = t - before;        /* the host, or the sampler's own work */
 		if (t > next + 1000000000ull / (uint64_t)tr->hz_now)
 			next = t;                        /* late: do not try to catch up */
 		ticks++;

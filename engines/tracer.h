@@ -8,7 +8,8 @@
  * for every thread of every process of the program, a lane (named "comm
  * tid", with its pid and tid) and its state changes: running, ready (no CPU
  * free), waiting for a lock, on I/O, in an event loop's poll, idle. Marks
- * say the rate achieved (MARK_SAMPLE_HZ), how the program ended
+ * say the rate achieved (MARK_SAMPLE_HZ) and the longest time between two
+ * samples (MARK_SAMPLE_GAP), how the program ended
  * (MARK_PROG_EXIT), signals passed on (MARK_SIGNAL) and lanes whose
  * blocking reason cannot be read (MARK_DEGRADED). The program's stdout and
  * stderr, when captured, become EV_OUTPUT events.

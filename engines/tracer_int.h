@@ -68,6 +68,7 @@ struct tracer {
 	int hz_asked, hz_now;
 	uint64_t t_spawn;         /* when the command was started (the run's begin) */
 	uint32_t windows;         /* rate windows accounted (MARK_SAMPLE_HZ) */
+	uint64_t gap_max;         /* the window's longest time between two ticks */
 	/* tables */
 	struct tthread *th;
 	size_t nth, th_cap;

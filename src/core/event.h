@@ -104,6 +104,9 @@ enum ev_mark {
 	                       user's process): states from stat only */
 	MARK_SIGNAL = 6,    /* concviz passed signal code on to the program;
 	                       arg = 1 when it escalated (SIGKILL after a grace period) */
+	MARK_SAMPLE_GAP = 7,/* with each MARK_SAMPLE_HZ: the longest time between
+	                       two samples since the last one, ns (a thread that
+	                       lived less may not have been seen) */
 	/* 10..14: race and deadlock workloads (engines/race.h) */
 	MARK_DEADLOCK = 10, /* concviz saw a waits-for cycle and ends the run (the
 	                       mark's time is when it acted); arg = cycle length */

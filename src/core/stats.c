@@ -153,6 +153,14 @@ void stats_describe_end(const struct tl_trace *tr, char *buf, size_t n)
 		snprintf(buf, n, "ended");
 }
 
+/* True when the sampler once went much longer than its interval without a
+ * sample (the host held it back): threads that lived less may be missing. */
+static bool stats_gap_notable(const struct tl_trace *tr)
+{
+	uint64_t interval = tr->hz_target ? 1000000000ull / tr->hz_target : 0;
+	return tr->gap_max_ns >= STATS_GAP_NOTABLE_NS && tr->gap_max_ns >= 4 * interval;
+}
+
 /* Format a traced program's line: command, wall, threads, CPU, shares, end. */
 static void stats_format_trace(char *buf, size_t n, const struct cv_summary *m)
 {
@@ -181,6 +189,9 @@ static void stats_format_trace(char *buf, size_t n, const struct cv_summary *m)
 	if ((m->end.sdk_off || m->end.sdk_python == MARK_PY_MISSING) && len > 0 && (size_t)len < n)
 		len += snprintf(buf + len, n - (size_t)len, "; %s", m->end.sdk_off ? "no SDK (no transport)"
 				: "no Python task tracer (not found)");
+	if (stats_gap_notable(&m->end) && len > 0 && (size_t)len < n)
+		len += snprintf(buf + len, n - (size_t)len, "; no sample for up to %.0f ms",
+				(double)m->end.gap_max_ns / 1e6);
 	if (end[0] && len > 0 && (size_t)len < n)
 		snprintf(buf + len, n - (size_t)len, "; %s", end);
 }
@@ -256,9 +267,11 @@ static void stats_json_trace(FILE *f, const struct session *s, const struct cv_s
 		stats_json_string(f, sig);
 	}
 	fprintf(f, ",\"detached\":%s,\"wall_s\":%.6f,\"cpu_s\":%.6f,\"sample_hz\":%.1f,"
-		"\"sample_hz_asked\":%d,\"threads\":%u,\"processes\":%u,\"signals_sent\":%u,"
-		"\"escalated\":%s,\"degraded_lanes\":%u,\"ring_stall_s\":%.6f,\"cores\":%d,\"host\":",
+		"\"sample_hz_asked\":%d,\"sample_gap_max_ms\":%.3f,\"threads\":%u,\"processes\":%u,"
+		"\"signals_sent\":%u,\"escalated\":%s,\"degraded_lanes\":%u,\"ring_stall_s\":%.6f,"
+		"\"cores\":%d,\"host\":",
 		m->end.detached ? "true" : "false", m->wall_s, m->cpu_s, m->sample_hz, s->trace_hz,
+		(double)m->end.gap_max_ns / 1e6,
 		m->threads, m->procs, m->end.signals, m->end.escalated ? "true" : "false",
 		m->end.degraded, m->stall_s, s->cores);
 	stats_json_string(f, s->host);

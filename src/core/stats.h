@@ -19,6 +19,10 @@
 #include "session.h"
 #include "timeline.h"
 
+/* A traced run's line says how long the sampler went without a sample when
+ * that was at least this long and 4 intervals (a loaded host held it back). */
+#define STATS_GAP_NOTABLE_NS 20000000ull
+
 struct cv_summary {
 	enum cv_mode mode;
 	enum cv_workload workload;

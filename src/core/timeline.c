@@ -268,6 +268,10 @@ static void trace_mark(struct tl_trace *tr, const struct cv_event *ev, int64_t t
 		tr->hz_sum += (uint32_t)ev->arg;
 		tr->hz_n++;
 		break;
+	case MARK_SAMPLE_GAP:         /* arg = the window's longest gap, ns */
+		if (ev->arg > tr->gap_max_ns)
+			tr->gap_max_ns = ev->arg;
+		break;
 	case MARK_DEGRADED:
 		tr->degraded++;
 		break;

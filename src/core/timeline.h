@@ -135,6 +135,7 @@ struct tl_trace {
 	uint32_t hz_target;   /* the rate the sampler aimed at then (lowered?) */
 	uint64_t hz_sum;      /* sum and count of MARK_SAMPLE_HZ: the mean rate */
 	uint32_t hz_n;
+	uint64_t gap_max_ns;  /* the longest time between two samples (MARK_SAMPLE_GAP) */
 	uint32_t degraded;    /* lanes whose blocking reason could not be read */
 	uint32_t signals;     /* signals passed on to the program */
 	uint32_t last_signal;

@@ -56,7 +56,7 @@ tail -n 1 "$T/out" | grep -Eq '^trace sh -c .*: wall [0-9.]+ s, [0-9]+ threads? 
 	pass "the summary is the last line: $(tail -n 1 "$T/out")" || fail "summary line: $(cat "$T/out")"
 expect "--json" 5 "$BIN" trace --json -- sh -c 'echo x; exit 5'
 json_check "JSON: mode, command, pid, exit status, rate" \
-	"d['mode']=='trace' and d['command']==['sh','-c','echo x; exit 5'] and d['pid']>0 and d['exit_status']==5 and d['sample_hz']>0 and d['wall_s']>0"
+	"d['mode']=='trace' and d['command']==['sh','-c','echo x; exit 5'] and d['pid']>0 and d['exit_status']==5 and d['sample_hz']>0 and d['sample_gap_max_ms']>0 and d['wall_s']>0"
 json_check "JSON: every lane has name, pid, tid and the per-state seconds" \
 	"all(all(k in l for k in ('name','pid','tid','busy_s','ready_s','lock_wait_s','waiting_s','idle_s')) for l in L) and L[0]['pid']==d['pid']"
 expect "-o FILE takes the summary" 0 "$BIN" trace --json -o "$T/sum.json" -- sh -c 'echo only-this'

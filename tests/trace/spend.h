@@ -7,15 +7,8 @@
 #ifndef CV_TRACE_SPEND_H
 #define CV_TRACE_SPEND_H
 
+#include <errno.h>
 #include <time.h>
-
-/* Sleep ms milliseconds (through signals). */
-static inline void nap(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0)
-		;
-}
 
 /* Return clock clk's time in ns. */
 static inline long long clock_of(clockid_t clk)
@@ -23,6 +16,16 @@ static inline long long clock_of(clockid_t clk)
 	struct timespec ts;
 	clock_gettime(clk, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Sleep ms milliseconds, to a deadline: signals neither cut the sleep short
+ * nor, restarting it with the time left, stretch it. */
+static inline void nap(long ms)
+{
+	long long end = clock_of(CLOCK_MONOTONIC) + ms * 1000000LL;
+	struct timespec ts = { (time_t)(end / 1000000000LL), (long)(end % 1000000000LL) };
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
 }
 
 /* Stay busy on the CPU until clock clk has moved on by ms milliseconds. */

@@ -848,6 +848,38 @@ static int row_of(const char *text, const char *needle)
 /* A traced program: header (command, pid, rate, threads and processes, how
  * it ended), lanes grouped by process, lock waits, the Log of its output,
  * the trace keys; goldens. */
+/* Write sc's summary line into line and its JSON into *js (to free). */
+static void summary_of(struct scene *sc, char *line, size_t n, char **js)
+{
+	struct cv_summary sum;
+	size_t jn = 0;
+	stats_summarize(&sc->s, &sc->tl, &sum);
+	stats_format_line(line, n, &sum);
+	FILE *f = open_memstream(js, &jn);
+	assert_non_null(f);
+	stats_print_json(f, &sc->s, &sc->tl, &sum);
+	fclose(f);
+}
+
+/* The sampler's longest gap: in JSON always; on the line only when it was
+ * long enough to have missed threads (a 2.5 ms gap at 1000 Hz is not). */
+static void summary_gap(struct scene *sc)
+{
+	char line[512];
+	static const uint64_t gaps[] = { 2500000, 35400000, 1200000 };  /* one window each */
+	for (size_t i = 0; i < 3; i++) {
+		struct cv_event ev = { sc->tl.origin + (301 + i) * 1000000ull, gaps[i], 0, CV_NO_TASK,
+				       EV_MARK, 0, MARK_SAMPLE_GAP };
+		assert_int_equal(timeline_add(&sc->tl, &ev), 0);
+		char *js = NULL;
+		summary_of(sc, line, sizeof line, &js);
+		assert_non_null(strstr(js, i ? "\"sample_gap_max_ms\":35.400," : "\"sample_gap_max_ms\":2.500,"));
+		assert_true(!strstr(line, "no sample") == !i);
+		free(js);
+	}
+	assert_non_null(strstr(line, "; no sample for up to 35 ms; exited 0"));
+}
+
 static void test_trace(void **state)
 {
 	(void)state;
@@ -885,6 +917,7 @@ static void test_trace(void **state)
 	assert_true(view_hit(&sc.vs, &sc.ctx, sc.vs.gx + 5, row, &lane, &when));
 	assert_int_equal(lane, 4);
 	free(t);
+	summary_gap(&sc);
 	scene_free(&sc);
 }
 
