@@ -138,7 +138,11 @@ static void cpu_lock_bound(struct fd_ctx *c, const struct fd_cpu *u)
 	 * 80 % of the cores its lanes could use is still far from parallel */
 	int could = c->cores < (int)u->n ? c->cores : (int)u->n;
 	double most = 0.8 * could > 1.3 ? 0.8 * could : 1.3;
-	if (u->n < 2 || c->cores < 2 || lock_share < 0.3 || u->par > most || u->par < 0.5 || u->cpu < u->io)
+	/* someone runs: CPU time measured, or drawn (a VM's host that takes the
+	 * CPU away, up to half of it on a busy day, lowers the first only) */
+	double drawn = (double)u->cpu / (double)c->wall;
+	if (u->n < 2 || c->cores < 2 || lock_share < 0.3 || u->par > most ||
+	    (u->par < 0.5 && drawn < 0.5) || u->cpu < u->io)
 		return;
 	int p = c->cores < (int)u->n ? c->cores : (int)u->n;
 	double pred = cpu_best(c, &p);

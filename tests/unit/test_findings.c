@@ -163,6 +163,10 @@ static void lanes_are(const struct findings *l, const struct finding *f, const u
 		assert_int_equal(v[i], want[i]);
 }
 
+/* The share of a task's drawn CPU time that gil_lanes reports as measured
+ * (below 1: a VM's host took the rest). */
+static double gil_measured = 1.0;
+
 /* Write nl lanes of CPU work that take turns on one lock (a GIL): tasks of
  * task_ms CPU each, per_lane tasks per lane, slices of slice_ms; the lock
  * wait is EV_LOCK (built-in) or EV_LOCK_WAIT on lock 0x1234 (traced, with
@@ -192,7 +196,8 @@ static double gil_lanes(struct tb *b, const uint32_t *lanes, int nl, int per_lan
 		int prev = run;
 		if (left[run] <= 1e-9) {
 			if (with_tasks)
-				tb_ev(b, t, lanes[run], cur[run], EV_TASK_END, 0, (uint32_t)(task_ms * 1000), 0);
+				tb_ev(b, t, lanes[run], cur[run], EV_TASK_END, 0,
+				      (uint32_t)(task_ms * 1000 * gil_measured), 0);
 			if (++done[run] < per_lane) {
 				left[run] = task_ms;
 				cur[run] = with_tasks ? next++ : CV_NO_TASK;
@@ -248,6 +253,30 @@ static void test_gil_bound(void **state)
 	near((double)f->t1, 160 * MS, 0.001);
 	assert_null(findings_find(fl, "cores-saturated"));
 	assert_null(findings_find(fl, "stragglers"));
+	tb_free(&b);
+}
+
+/* The same on a host that took 60 % of the CPU away: the tasks measured
+ * 8 ms of CPU each (0.4 cores used), but one thread was always drawn
+ * running: still gil-bound, and the text says the cores really used. */
+static void test_gil_bound_starved(void **state)
+{
+	(void)state;
+	struct tb b;
+	tb_init(&b, MODE_THREADS, WL_CPU, 4, 2, 8);
+	b.s.params.gil = true;
+	uint32_t l[4];
+	for (int k = 0; k < 4; k++)
+		l[k] = tb_named(&b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
+	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	gil_measured = 0.4;
+	double end = gil_lanes(&b, l, 4, 2, 20, 5, false, true);
+	gil_measured = 1.0;
+	tb_ev(&b, end, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	const struct findings *fl = tb_findings(&b);
+	const struct finding *f = must(fl, "gil-bound");
+	assert_non_null(strstr(f->text, "used 0.40 of 2 cores"));
+	assert_int_equal(f->suggest.mode, MODE_PROCS);
 	tb_free(&b);
 }
 
@@ -977,7 +1006,7 @@ static void test_models(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_gil_bound),
+		cmocka_unit_test(test_gil_bound), cmocka_unit_test(test_gil_bound_starved),
 		cmocka_unit_test(test_traced_lock_bound),
 		cmocka_unit_test(test_waiting_for_work),
 		cmocka_unit_test(test_cores_idle),
