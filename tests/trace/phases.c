@@ -1,8 +1,10 @@
 /*
  * phases.c - a program with known phases, the tracer's ground truth.
  *
- * Its thread "worker" spends, one after the other: PHASE_MS of CPU time
- * (a busy loop on its own thread CPU clock), PHASE_MS asleep (nanosleep),
+ * Its thread "worker" spends, one after the other: PHASE_MS busy on a CPU
+ * (a busy loop for that wall time: a thread CPU clock would not count the
+ * time a VM's host takes away, which the tracer, like the guest, sees as
+ * running), PHASE_MS asleep (nanosleep),
  * about PHASE_MS blocked on a mutex the main thread holds, and about
  * PHASE_MS blocked reading a pipe the main thread writes to. The main
  * thread ("phases") learns when the worker is about to block (a byte on a
@@ -32,7 +34,7 @@ static void *worker(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "worker");
-	crunch(PHASE_MS);
+	spin(PHASE_MS);
 	nap(PHASE_MS);
 	notify();
 	pthread_mutex_lock(&lock);

@@ -113,7 +113,8 @@ static void test_phases(void **state)
 	assert_string_equal(wl->name, want);
 	uint64_t ns[ST_COUNT];
 	timeline_lane_stats(&r.tl, (size_t)w, ns);
-	near("worker cpu", ns[ST_CPU] / 1e9, PHASE_S);
+	near("worker on a CPU or ready for one", (ns[ST_CPU] + ns[ST_READY]) / 1e9, PHASE_S);
+	assert_true(ns[ST_CPU] > 2 * ns[ST_READY]);   /* the machine is not that busy */
 	near("worker asleep", ns[ST_IDLE] / 1e9, PHASE_S);
 	near("worker on the mutex", ns[ST_LOCK] / 1e9, PHASE_S);
 	near("worker on the pipe", ns[ST_IO] / 1e9, PHASE_S);
@@ -320,7 +321,18 @@ static void test_sdk(void **state)
 		assert_int_equal(r.tl.tasks[t].state, TASK_DONE);
 		uint64_t ns[ST_COUNT];
 		task_ns(&r, t, (size_t)lanes[i], ns);
-		near(want[i].task, ns[want[i].st] / 1e9, want[i].secs);
+		if (want[i].st != ST_CPU) {
+			near(want[i].task, ns[want[i].st] / 1e9, want[i].secs);
+			continue;
+		}
+		/* CPU time: at least that long running; running or ready for a
+		 * CPU all along (three busy threads share 2 cores, and a VM's
+		 * host may take CPU time away, which is drawn as running) */
+		double wall = (r.tl.tasks[t].t_end - r.tl.tasks[t].t_begin) / 1e9;
+		if (ns[ST_CPU] / 1e9 < want[i].secs - TOL_S)
+			fail_msg("%s: %.3f s running, wanted >= %.3f", want[i].task, ns[ST_CPU] / 1e9,
+				 want[i].secs - TOL_S);
+		near(want[i].task, (ns[ST_CPU] + ns[ST_READY]) / 1e9, wall);
 	}
 	uint64_t ns[ST_COUNT];
 	task_ns(&r, task_named(&r, "declared io"), (size_t)s, ns);
