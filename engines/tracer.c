@@ -196,14 +196,20 @@ static bool tracer_over(struct tracer *tr)
 	return waitpid(-1, NULL, WNOHANG | __WALL) < 0 && errno == ECHILD;
 }
 
+/* Say the rate achieved over [since, t) (ticks ticks) and the longest gap
+ * between two of them; the next window's gap starts afresh. */
+static void tracer_rate_marks(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_t since)
+{
+	tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now, ticks * 1000000000000ull / (t - since));
+	tracer_mark(tr, t, MARK_SAMPLE_GAP, 0, tr->gap_max);
+	tr->gap_max = 0;
+}
+
 /* End the run at t: the last rate, lanes, the end mark. */
 static void tracer_finish(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_t since)
 {
-	if (t > since + 10000000ull || (!tr->windows && t > since && ticks)) {
-		tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now,
-			    ticks * 1000000000000ull / (t - since));
-		tracer_mark(tr, t, MARK_SAMPLE_GAP, 0, tr->gap_max);
-	}
+	if (t > since + 10000000ull || (!tr->windows && t > since && ticks))
+		tracer_rate_marks(tr, t, ticks, since);
 	if (tr->attach) {
 		bool detach = tr->nth > 0;
 		tscan_end_all(tr, t);
@@ -228,9 +234,7 @@ static void tracer_window(struct tracer *tr, uint64_t t, uint64_t ticks, uint64_
 		if (tr->hz_now > tr->hz_asked)
 			tr->hz_now = tr->hz_asked;
 	}
-	tracer_mark(tr, t, MARK_SAMPLE_HZ, (uint16_t)tr->hz_now, ticks * 1000000000000ull / (t - since));
-	tracer_mark(tr, t, MARK_SAMPLE_GAP, 0, tr->gap_max);
-	tr->gap_max = 0;
+	tracer_rate_marks(tr, t, ticks, since);
 	tr->windows++;
 }
 

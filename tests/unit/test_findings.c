@@ -31,6 +31,9 @@ struct tb {
 	struct cv_event *ev;
 	size_t n, cap;
 	struct findings_state st;
+	double measured;          /* the share of a task's drawn CPU time that
+	                             gil_lanes reports as measured (below 1: a
+	                             VM's host took the rest) */
 };
 
 /* Start a run of mode/workload with workers, cores and ntasks named tasks. */
@@ -57,6 +60,7 @@ static void tb_init(struct tb *b, enum cv_mode mode, enum cv_workload wl, int wo
 		free(names[i]);
 	free(names);
 	findings_state_init(&b->st);
+	b->measured = 1.0;
 }
 
 /* Append one event at ms. */
@@ -163,10 +167,6 @@ static void lanes_are(const struct findings *l, const struct finding *f, const u
 		assert_int_equal(v[i], want[i]);
 }
 
-/* The share of a task's drawn CPU time that gil_lanes reports as measured
- * (below 1: a VM's host took the rest). */
-static double gil_measured = 1.0;
-
 /* Write nl lanes of CPU work that take turns on one lock (a GIL): tasks of
  * task_ms CPU each, per_lane tasks per lane, slices of slice_ms; the lock
  * wait is EV_LOCK (built-in) or EV_LOCK_WAIT on lock 0x1234 (traced, with
@@ -197,7 +197,7 @@ static double gil_lanes(struct tb *b, const uint32_t *lanes, int nl, int per_lan
 		if (left[run] <= 1e-9) {
 			if (with_tasks)
 				tb_ev(b, t, lanes[run], cur[run], EV_TASK_END, 0,
-				      (uint32_t)(task_ms * 1000 * gil_measured), 0);
+				      (uint32_t)(task_ms * 1000 * b->measured), 0);
 			if (++done[run] < per_lane) {
 				left[run] = task_ms;
 				cur[run] = with_tasks ? next++ : CV_NO_TASK;
@@ -220,20 +220,28 @@ static double gil_lanes(struct tb *b, const uint32_t *lanes, int nl, int per_lan
 	return t;
 }
 
+/* Write a threads x4 + GIL run on cores cores, 8 tasks of 20 ms (measured
+ * as that share of it) into b; returns its end in ms. */
+static double gil_run(struct tb *b, int cores, double measured)
+{
+	tb_init(b, MODE_THREADS, WL_CPU, 4, cores, 8);
+	b->s.params.gil = true;
+	b->measured = measured;
+	uint32_t l[4];
+	for (int k = 0; k < 4; k++)
+		l[k] = tb_named(b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
+	tb_ev(b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
+	double end = gil_lanes(b, l, 4, 2, 20, 5, false, true);
+	tb_ev(b, end, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	return end;
+}
+
 /* threads x4 + GIL on 4 cores, 8 tasks of 20 ms: gil-bound, procs x4, 4x. */
 static void test_gil_bound(void **state)
 {
 	(void)state;
 	struct tb b;
-	tb_init(&b, MODE_THREADS, WL_CPU, 4, 4, 8);
-	b.s.params.gil = true;
-	uint32_t l[4];
-	for (int k = 0; k < 4; k++) {
-		l[k] = tb_named(&b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
-	}
-	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
-	double end = gil_lanes(&b, l, 4, 2, 20, 5, false, true);
-	tb_ev(&b, end, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	double end = gil_run(&b, 4, 1.0);
 	const struct findings *fl = tb_findings(&b);
 	const struct finding *f = must(fl, "gil-bound");
 	assert_ptr_equal(f, findings_top(fl));
@@ -263,16 +271,7 @@ static void test_gil_bound_starved(void **state)
 {
 	(void)state;
 	struct tb b;
-	tb_init(&b, MODE_THREADS, WL_CPU, 4, 2, 8);
-	b.s.params.gil = true;
-	uint32_t l[4];
-	for (int k = 0; k < 4; k++)
-		l[k] = tb_named(&b, "thread %u", (unsigned)(k + 1), LANE_WORKER);
-	tb_ev(&b, 0, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_BEGIN, 0);
-	gil_measured = 0.4;
-	double end = gil_lanes(&b, l, 4, 2, 20, 5, false, true);
-	gil_measured = 1.0;
-	tb_ev(&b, end, 0, CV_NO_TASK, EV_MARK, 0, MARK_RUN_END, 0);
+	gil_run(&b, 2, 0.4);
 	const struct findings *fl = tb_findings(&b);
 	const struct finding *f = must(fl, "gil-bound");
 	assert_non_null(strstr(f->text, "used 0.40 of 2 cores"));
