@@ -123,17 +123,22 @@ static void rl_start(struct rl *L, struct replay *rp)
  * the session does not know) with *bad the index of the event. */
 static int rl_add(struct session *s, struct timeline *tl, const struct rl_chunk *c, long *bad)
 {
-	for (long i = 0; i < c->n; i++) {
-		/* lanes and tasks may appear mid-run; anything else must be known
-		 * to the header (a crafted file must not make the timeline
-		 * allocate for 16 million lanes) */
-		int e = session_take(s, &c->ev[i]);
-		if (e == 0)
-			e = session_knows(s, &c->ev[i]) ? timeline_add(tl, &c->ev[i]) : -EINVAL;
-		if (e < 0) {
-			*bad = i;
-			return e == -ENOMEM ? -ENOMEM : -EINVAL;
-		}
+	/* lanes and tasks may appear mid-run; anything else must be known to
+	 * the header (a crafted file must not make the timeline allocate for
+	 * 16 million lanes). The session takes the chunk first, then the
+	 * timeline the events the session knew, in one batch. */
+	long i = 0;
+	int e = 0;
+	while (i < c->n && (e = session_take(s, &c->ev[i])) == 0 && session_knows(s, &c->ev[i]))
+		i++;
+	if (i < c->n && e == 0)
+		e = -EINVAL;                    /* not known to the session */
+	size_t added;
+	int te = timeline_add_all(tl, c->ev, (size_t)i, &added);
+	if (te < 0 || e < 0) {
+		*bad = te < 0 ? (long)added : i;
+		e = te < 0 ? te : e;
+		return e == -ENOMEM ? -ENOMEM : -EINVAL;
 	}
 	return 0;
 }

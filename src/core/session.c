@@ -249,16 +249,6 @@ int session_take(struct session *s, const struct cv_event *ev)
 	}
 }
 
-/* True when ev's lane and task are known to s. */
-bool session_knows(const struct session *s, const struct cv_event *ev)
-{
-	uint32_t lanes = s->nlanes ? s->nlanes : 1;
-	uint32_t tasks = s->ntasks;
-	if (s->params.tasks > 0 && (uint32_t)s->params.tasks > tasks)
-		tasks = (uint32_t)s->params.tasks;
-	return ev->lane < lanes && (ev->task == CV_NO_TASK || ev->task < tasks);
-}
-
 /* session_take for n events; -ENOMEM or how many were refused. */
 long session_take_many(struct session *s, const struct cv_event *ev, size_t n)
 {

@@ -76,6 +76,7 @@ struct tl_lane {
 	struct tl_chunk **chunks;   /* chunks[b]: spans b*TL_BLOCK .. b*TL_BLOCK+63 */
 	int64_t *block_t0;  /* block_t0[b] = first t0 of chunks[b]: a dense index to search */
 	size_t n;           /* spans */
+	struct tl_span *tail; /* span n - 1, NULL while n is 0 */
 	size_t nblocks, chunks_cap, block_t0_cap;
 	struct tl_chunk *spare; /* chunks taken from the pool for this lane, not yet used */
 	uint32_t nspare;
@@ -220,8 +221,13 @@ void timeline_free(struct timeline *tl);
  * -EINVAL for an event that is malformed (lane/task absurdly large). */
 int timeline_add(struct timeline *tl, const struct cv_event *ev);
 
-/* Add n events; stops at and returns the first error. */
+/* Add n events; skips malformed ones, stops at and returns -ENOMEM. */
 int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n);
+
+/* Add n events in order up to the first that cannot be added: 0 with
+ * *added = n, or -ENOMEM or -EINVAL (as timeline_add) with *added the
+ * index of that event. */
+int timeline_add_all(struct timeline *tl, const struct cv_event *ev, size_t n, size_t *added);
 
 /* Return span i (< n) of lane ln. */
 static inline struct tl_span *tl_span_at(const struct tl_lane *ln, size_t i)

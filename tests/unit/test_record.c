@@ -835,6 +835,48 @@ static void test_codec(void **state)
 	assert_int_equal(codec_crc32c(codec_crc32c(0, "1234", 4), "56789", 5), 0xE3069283u);
 }
 
+/* Values of every width, 0 to 64 bits, come back from every column (the
+ * decoder reads one-byte values inline and longer ones apart); a value too
+ * wide for its field, or a varint of over 64 bits, is refused. */
+static void test_codec_widths(void **state)
+{
+	(void)state;
+	enum { N = 4096 };
+	struct cv_event *ev = calloc(N, sizeof *ev), *back = calloc(N, sizeof *back);
+	uint8_t *buf = malloc((size_t)N * CODEC_EVENT_MAX);
+	assert_true(ev && back && buf);
+	uint64_t x = 88172645463325252ull, t = 0;  /* xorshift64 */
+	for (size_t i = 0; i < N; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		unsigned bits = (unsigned)(x % 65);
+		uint64_t v = bits ? x >> (64 - bits) : 0;
+		t += v;
+		ev[i] = (struct cv_event){ t, v, (uint32_t)(v ^ i), (uint32_t)(v >> 7), (uint16_t)(v >> 3),
+					   (uint16_t)v, (uint32_t)(v >> 11) };
+	}
+	size_t n = codec_events_encode(ev, N, buf);
+	assert_int_equal(codec_events_decode(buf, n, back, N), 0);
+	assert_memory_equal(ev, back, (size_t)N * sizeof *ev);
+	/* one event by hand: time, kind, lane, task (2: task 0 after none),
+	 * code, aux, arg */
+	uint8_t one[] = { 0, 1, 0, 2, 0, 0, 0 };
+	assert_int_equal(codec_events_decode(one, sizeof one, back, 1), 0);
+	assert_int_equal(back[0].kind, 1);
+	assert_int_equal(back[0].task, 0);
+	uint8_t wide_kind[] = { 0, 0xf0, 0xa2, 0x04, 0, 2, 0, 0, 0 };   /* kind 70000 */
+	assert_int_equal(codec_events_decode(wide_kind, sizeof wide_kind, back, 1), -EINVAL);
+	uint8_t big_arg[] = { 0, 1, 0, 2, 0, 0, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01 };
+	assert_int_equal(codec_events_decode(big_arg, sizeof big_arg, back, 1), 0);
+	assert_true(back[0].arg == 1ull << 63);
+	big_arg[sizeof big_arg - 1] = 0x02;                     /* 2^64: over 64 bits */
+	assert_int_equal(codec_events_decode(big_arg, sizeof big_arg, back, 1), -EINVAL);
+	free(ev);
+	free(back);
+	free(buf);
+}
+
 /* Lanes and tasks that appear mid-run (a traced program's threads, a
  * program's own tasks) are part of the recording: their starts, pids, tids,
  * kinds and names come back from the file; a lane far past the known ones
@@ -1010,6 +1052,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_codec),
+		cmocka_unit_test(test_codec_widths),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_chunk_size),
 		cmocka_unit_test(test_truncation_every_offset),
