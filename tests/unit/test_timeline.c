@@ -331,6 +331,44 @@ static void test_malformed(void **state)
 	timeline_free(&tl);
 }
 
+/* A batch stops at a malformed event and says which it was
+ * (timeline_add_all), or skips it and goes on (timeline_add_many); either
+ * way the events added are the newest of the recent ones. */
+static void test_batch_malformed(void **state)
+{
+	(void)state;
+	struct cv_event ev[5] = {
+		{ .t = 10, .lane = 0, .task = CV_NO_TASK, .kind = EV_CPU },
+		{ .t = 20, .lane = 0, .task = CV_NO_TASK, .kind = EV_IO },
+		{ .t = 30, .lane = 1u << 30, .task = CV_NO_TASK, .kind = EV_CPU },
+		{ .t = 40, .lane = 0, .task = CV_NO_TASK, .kind = EV_CPU },
+		{ .t = 50, .lane = 1, .task = CV_NO_TASK, .kind = EV_IO },
+	};
+	struct timeline tl;
+	timeline_init(&tl, 1);
+	size_t added = 99;
+	assert_int_equal(timeline_add_all(&tl, ev, 5, &added), -EINVAL);
+	assert_int_equal(added, 2);
+	assert_int_equal(tl.stats.events, 2);
+	assert_int_equal(tl.nlanes, 1);
+	assert_int_equal(tl.lanes[0].n, 2);
+	assert_int_equal(tl.nrecent, 2);
+	assert_int_equal(tl.recent[1].t, 20);
+	assert_int_equal(timeline_add_all(&tl, ev + 3, 2, &added), 0);
+	assert_int_equal(added, 2);
+	timeline_free(&tl);
+
+	timeline_init(&tl, 1);
+	assert_int_equal(timeline_add_many(&tl, ev, 5), 0);
+	assert_int_equal(tl.stats.events, 4);
+	assert_int_equal(tl.nlanes, 2);
+	assert_int_equal(tl.lanes[0].n, 3);      /* CPU, I/O, CPU */
+	assert_int_equal(tl.lanes[0].tail->t0, 40 - 1);
+	assert_int_equal(tl.nrecent, 4);
+	assert_int_equal(tl.recent[3 % TL_RECENT].t, 50);
+	timeline_free(&tl);
+}
+
 /* Run the timeline tests. */
 int main(void)
 {
@@ -340,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_stats_by_hand),
 		cmocka_unit_test(test_long_lane),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_batch_malformed),
 	};
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
 }
