@@ -97,7 +97,8 @@ int codec_header_decode(const uint8_t *buf, size_t len, struct session *s,
 size_t codec_events_encode(const struct cv_event *ev, size_t n, uint8_t *out);
 
 /* Decode exactly n events from the len bytes of in (all must be used).
- * Returns 0, or -EINVAL when the bytes do not hold n events. */
+ * Returns 0, or -EINVAL when the bytes do not hold n events (ev is then
+ * partly written). */
 int codec_events_decode(const uint8_t *in, size_t len, struct cv_event *ev, size_t n);
 
 #endif

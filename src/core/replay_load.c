@@ -120,13 +120,16 @@ static void rl_start(struct rl *L, struct replay *rp)
 }
 
 /* Add one chunk's events to s and tl: 0, or -ENOMEM or -EINVAL (an event
- * the session does not know) with *bad the index of the event. */
+ * the session refused or does not know, or the timeline refused) with *bad
+ * the index of the event. On an error the session may have taken events
+ * past it (the load fails as a whole). */
 static int rl_add(struct session *s, struct timeline *tl, const struct rl_chunk *c, long *bad)
 {
 	/* lanes and tasks may appear mid-run; anything else must be known to
 	 * the header (a crafted file must not make the timeline allocate for
-	 * 16 million lanes). The session takes the chunk first, then the
-	 * timeline the events the session knew, in one batch. */
+	 * 16 million lanes). The session takes the chunk's events up to the
+	 * first it refuses or does not know, then the timeline those events,
+	 * in one batch. */
 	long i = 0;
 	int e = 0;
 	while (i < c->n && (e = session_take(s, &c->ev[i])) == 0 && session_knows(s, &c->ev[i]))

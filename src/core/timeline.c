@@ -472,8 +472,8 @@ int timeline_add(struct timeline *tl, const struct cv_event *ev)
 	return rc;
 }
 
-/* Keep the last of the n events just added among the recent ones: only the
- * last TL_RECENT are copied, so a batch costs no more. */
+/* Keep the n events just added among the recent ones: only the last
+ * TL_RECENT of them are copied. */
 static void remember(struct timeline *tl, const struct cv_event *ev, size_t n)
 {
 	size_t from = n > TL_RECENT ? n - TL_RECENT : 0;

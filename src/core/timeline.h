@@ -217,8 +217,10 @@ void timeline_init(struct timeline *tl, uint64_t origin);
 /* Free everything the timeline owns. */
 void timeline_free(struct timeline *tl);
 
-/* Add one event. Returns 0, or -ENOMEM (the timeline is unchanged), or
- * -EINVAL for an event that is malformed (lane/task absurdly large). */
+/* Add one event. Returns 0, or -ENOMEM (the event is not counted; what it
+ * changed before memory ran out stays, and the timeline stays consistent),
+ * or -EINVAL for an event that is malformed (lane/task absurdly large;
+ * nothing changes). */
 int timeline_add(struct timeline *tl, const struct cv_event *ev);
 
 /* Add n events; skips malformed ones, stops at and returns -ENOMEM. */

@@ -367,6 +367,21 @@ static void test_batch_malformed(void **state)
 	assert_int_equal(tl.nrecent, 4);
 	assert_int_equal(tl.recent[3 % TL_RECENT].t, 50);
 	timeline_free(&tl);
+
+	/* a batch of TL_RECENT + 1 whose last is malformed: the ring holds the
+	 * TL_RECENT before it, every slot written */
+	struct cv_event *big = calloc(TL_RECENT + 1, sizeof *big);
+	assert_non_null(big);
+	for (size_t i = 0; i <= TL_RECENT; i++)
+		big[i] = (struct cv_event){ .t = 100 + i, .lane = i == TL_RECENT ? 1u << 30 : 0,
+					    .task = CV_NO_TASK, .kind = i % 2 ? EV_IO : EV_CPU };
+	timeline_init(&tl, 1);
+	assert_int_equal(timeline_add_many(&tl, big, TL_RECENT + 1), 0);
+	assert_int_equal(tl.nrecent, TL_RECENT);
+	for (size_t i = 0; i < TL_RECENT; i++)
+		assert_int_equal(tl.recent[i].t, 100 + i);
+	timeline_free(&tl);
+	free(big);
 }
 
 /* Run the timeline tests. */
