@@ -138,12 +138,12 @@ static int rl_add(struct session *s, struct timeline *tl, const struct rl_chunk 
 		e = -EINVAL;                    /* not known to the session */
 	size_t added;
 	int te = timeline_add_all(tl, c->ev, (size_t)i, &added);
-	if (te < 0 || e < 0) {
-		*bad = te < 0 ? (long)added : i;
-		e = te < 0 ? te : e;
-		return e == -ENOMEM ? -ENOMEM : -EINVAL;
+	if (te < 0) {                           /* the timeline's error comes first */
+		e = te;
+		i = (long)added;
 	}
-	return 0;
+	*bad = i;
+	return e == -ENOMEM ? -ENOMEM : e < 0 ? -EINVAL : 0;
 }
 
 /* Read a whole recording into s and tl; see record.h. */

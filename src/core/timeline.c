@@ -463,15 +463,6 @@ ALWAYS_INLINE int add_one(struct timeline *tl, const struct cv_event *ev)
 	return rc;
 }
 
-/* Add one event; 0, -ENOMEM (unchanged) or -EINVAL (malformed). */
-int timeline_add(struct timeline *tl, const struct cv_event *ev)
-{
-	int rc = add_one(tl, ev);
-	if (rc == 0)
-		tl->recent[tl->nrecent++ % TL_RECENT] = *ev;
-	return rc;
-}
-
 /* Keep the n events just added among the recent ones: only the last
  * TL_RECENT of them are copied. */
 static void remember(struct timeline *tl, const struct cv_event *ev, size_t n)
@@ -505,6 +496,13 @@ int timeline_add_many(struct timeline *tl, const struct cv_event *ev, size_t n)
 		ev += done + 1;                 /* skip the malformed one */
 		n -= done + 1;
 	}
+}
+
+/* Add one event; 0, -ENOMEM or -EINVAL (see timeline.h). */
+int timeline_add(struct timeline *tl, const struct cv_event *ev)
+{
+	size_t done;
+	return timeline_add_all(tl, ev, 1, &done);
 }
 
 #define PREFETCH_SLACK 6   /* spans asked for past an interpolated guess */
