@@ -20,6 +20,7 @@
 
 #define TRACER_NAME_NS 250000000ull  /* names are re-read this often */
 #define TSCAN_MAX_IDS 4096           /* ids read from one directory or children file */
+#define TSCAN_FULL_NS 100000000ull   /* discovery runs at least this often */
 #define TRACER_OUT_EVENTS (TOUT_TICK_BYTES / CV_NAME_PIECE + 4) /* output events per tick */
 
 /* An event of the tick's batch, and where it came from. */
@@ -81,9 +82,10 @@ struct tracer {
 	uint32_t out_lane;        /* the lane output events go to */
 	/* discovery */
 	int fd_loadavg, fd_self_task;
-	uint32_t last_pid;
+	uint32_t last_pid;        /* /proc/loadavg's newest id at the last look */
+	bool look_again;          /* it moved at the last look: look once more */
 	bool scan_self;           /* look for orphans reparented to concviz */
-	uint64_t next_self_scan;
+	uint64_t next_full_scan;  /* discover then whatever the newest id says */
 	/* the tick's events, sorted by time before they are pushed; with the
 	 * SDK on, the newest TSDK_HOLD_NS of them are held for the next tick,
 	 * so that records read late still go in their place */
@@ -118,7 +120,8 @@ void tracer_push(struct tracer *tr, const struct cv_event *ev);
 void tracer_push_sdk(struct tracer *tr, const struct cv_event *ev, uint8_t over);
 
 /* Discover new threads and processes when the kernel handed out a new id
- * since the last tick (or when forced); new lanes start at t. */
+ * since the last look, on the tick after it did, every TSCAN_FULL_NS, or
+ * when forced; new lanes start at t. */
 void tscan_discover(struct tracer *tr, uint64_t t, bool force);
 
 /* Sample every thread up to t: state events, names, lanes that ended. A

@@ -7,9 +7,14 @@
  * or process was created anywhere and nothing is listed. When it moved,
  * each traced process's task directory is listed (getdents64 on a kept-open
  * directory) and each thread's children file read: forks, multiprocessing
- * workers and subprocess children join. Orphans that the kernel hands to
- * concviz (a child subreaper) are looked for in concviz's own children when
- * a traced process ended.
+ * workers and subprocess children join. An id is handed out before its
+ * thread is listed in its parent's files (a fork in progress, stretched
+ * when the host pauses a CPU), so the tick after a change looks again, and
+ * every TSCAN_FULL_NS discovery runs whatever the id says. Orphans that
+ * the kernel hands to concviz (a child subreaper) are looked for in
+ * concviz's own children when a traced process ended, and every
+ * TSCAN_FULL_NS. A process found after the program was killed is killed
+ * too: it was on its way when the kill went out.
  *
  * Sampling reads as little as it can: every tick one pread of each thread's
  * schedstat ("run_ns wait_ns slices"); only when the counters moved (the
@@ -21,6 +26,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +331,8 @@ void tscan_add_process(struct tracer *tr, uint32_t pid, bool child, uint64_t t)
 	}
 	tr->pr[tr->npr] = (struct tprocess){ pid, fd, child, false, 0 };
 	tr->npr++;
+	if (tr->killed && !tr->attach)
+		kill((pid_t)pid, SIGKILL);         /* forked as the program was killed */
 	tscan_threads_of(tr, tr->npr - 1, t);
 }
 
@@ -367,15 +375,18 @@ void tscan_discover(struct tracer *tr, uint64_t t, bool force)
 {
 	char buf[128];
 	uint32_t last = 0;
-	if (tr->fd_loadavg >= 0 && tscan_read(tr->fd_loadavg, buf, sizeof buf) > 0 &&
-	    tproc_loadavg_last(buf, strlen(buf), &last) == 0 && last == tr->last_pid && !force &&
-	    !tr->scan_self)
-		return;                            /* no id handed out since the last tick */
+	bool due = t >= tr->next_full_scan;
+	bool same = tr->fd_loadavg >= 0 && tscan_read(tr->fd_loadavg, buf, sizeof buf) > 0 &&
+		    tproc_loadavg_last(buf, strlen(buf), &last) == 0 && last == tr->last_pid;
+	if (same && !force && !tr->scan_self && !tr->look_again && !due)
+		return;                            /* no id handed out since the last look */
+	tr->look_again = !same;                    /* its thread may not be listed yet */
 	tr->last_pid = last;
-	if (!tr->attach && (tr->scan_self || t >= tr->next_self_scan)) {
+	if (due)
+		tr->next_full_scan = t + TSCAN_FULL_NS;
+	if (!tr->attach && (tr->scan_self || due)) {
 		tscan_self_children(tr, t);
 		tr->scan_self = false;
-		tr->next_self_scan = t + 100000000ull;
 	}
 	for (size_t p = 0; p < tr->npr; p++)       /* npr grows as children are found */
 		tscan_threads_of(tr, p, t);

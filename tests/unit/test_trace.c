@@ -53,14 +53,20 @@ static void start(struct runner *r, char **argv, bool capture)
 		fail_msg("trace did not start: %s", err);
 }
 
-/* Drain r until it finished, at most secs seconds. */
+/* Drain r until it finished, at most secs seconds; past that the run is
+ * ended (its program killed, its sampler stopped) before the test fails,
+ * so that no sampler of a failed test reaps the next test's children. */
 static void drain(struct runner *r, double secs)
 {
-	uint64_t end = clock_ns() + (uint64_t)(secs * 1e9);
+	uint64_t t0 = clock_ns(), end = t0 + (uint64_t)(secs * 1e9);
 	while (!r->finished && clock_ns() < end)
 		if (runner_drain(r) == 0)
 			clock_sleep_ns(2000000);
-	assert_true(r->finished);
+	if (r->finished)
+		return;
+	uint32_t lanes = r->session.nlanes;
+	runner_free(r);
+	fail_msg("the run did not finish in %.0f s (%u lanes so far); it was killed", secs, lanes);
 }
 
 /* Return the lane whose name starts with prefix, or -1. */
@@ -347,7 +353,10 @@ static void test_sdk(void **state)
 /* Threads whose last act is a task (tests/trace/lastwords.c): every task
  * is drawn on its thread's lane, however soon after it the thread ended
  * (the lane ends when the thread was found gone, not at the tick's start;
- * before, a fifth of these tasks had no span). */
+ * before, a fifth of these tasks had no span). A record the program
+ * published more than TSDK_HOLD_NS after stamping it (its CPU taken away
+ * in between) is placed late, which the run counts: then a task may be
+ * drawn without length, and only the counts are checked. */
 static void test_last_words(void **state)
 {
 	(void)state;
@@ -357,6 +366,12 @@ static void test_last_words(void **state)
 	drain(&r, 60);
 	assert_int_equal(r.session.ntasks, 201);
 	assert_int_equal(r.tl.stats.done, 201);
+	if (r.tl.trace.sdk_late) {
+		fprintf(stderr, "last words: %llu records came late (by up to %u ms): spans not counted\n",
+			(unsigned long long)r.tl.trace.sdk_late, r.tl.trace.sdk_late_ms);
+		runner_free(&r);
+		return;
+	}
 	for (uint32_t t = 0; t < r.session.ntasks; t++) {
 		uint32_t l = r.tl.tasks[t].lane;
 		assert_true(l < r.tl.nlanes);
