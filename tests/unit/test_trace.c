@@ -59,7 +59,7 @@ static void start(struct runner *r, char **argv, bool capture)
  * so that no sampler of a failed test reaps the next test's children. */
 static void drain(struct runner *r, double secs)
 {
-	uint64_t t0 = clock_ns(), end = t0 + (uint64_t)(secs * 1e9);
+	uint64_t end = clock_ns() + (uint64_t)(secs * 1e9);
 	while (!r->finished && clock_ns() < end)
 		if (runner_drain(r) == 0)
 			clock_sleep_ns(2000000);
